@@ -32,6 +32,7 @@ const (
 // for concurrent use.
 type Cluster struct {
 	log  *slog.Logger
+	opts Options
 	l    layout
 	lk   *fileLock
 	acct account
@@ -48,6 +49,20 @@ type Cluster struct {
 // already runs it), that the database "hotline" exists, and returns a handle.
 // The caller must call Close.
 func Open(ctx context.Context, dataDir string, log *slog.Logger) (*Cluster, error) {
+	return OpenWith(ctx, dataDir, log, Options{})
+}
+
+// Options change how OpenWith runs a cluster. The zero value is what Open
+// does: the product's settings.
+type Options struct {
+	// Throwaway trades durability for speed, for test clusters whose data
+	// is discarded: initdb --no-sync, and fsync, synchronous_commit and
+	// full_page_writes off. A crash may corrupt such a cluster.
+	Throwaway bool
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dataDir string, log *slog.Logger, opts Options) (*Cluster, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -62,7 +77,7 @@ func Open(ctx context.Context, dataDir string, log *slog.Logger) (*Cluster, erro
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{log: log.With("pgdata", l.pg), l: l, lk: lk}
+	c := &Cluster{log: log.With("pgdata", l.pg), opts: opts, l: l, lk: lk}
 	if err := c.acquire(ctx); err != nil {
 		lk.close()
 		return nil, err

@@ -41,6 +41,8 @@ func TestOpenMakesAConfiguredCluster(t *testing.T) {
 		{"max_connections", "200"},
 		{"shared_buffers", "64MB"},
 		{"fsync", "on"},
+		{"synchronous_commit", "on"},
+		{"full_page_writes", "on"},
 		{"unix_socket_permissions", "0700"},
 		{"unix_socket_directories", `"` + c.SocketDir() + `"`},
 		{"server_encoding", "UTF8"},
@@ -92,6 +94,24 @@ func TestOpenMakesAConfiguredCluster(t *testing.T) {
 
 	if n := logs.count("initialised a new PostgreSQL cluster"); n != 1 {
 		t.Errorf("initdb logged %d times, want 1", n)
+	}
+}
+
+func TestThrowawayTradesDurabilityForSpeed(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	log, _ := newLogger(t)
+	c, err := OpenWith(ctx, newDataDir(t), log, Options{Throwaway: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mustClose(t, ctx, c)
+	for _, name := range []string{"fsync", "synchronous_commit", "full_page_writes"} {
+		t.Run(name, func(t *testing.T) {
+			if got := queryString(t, ctx, c.URL(), "SHOW "+name); got != "off" {
+				t.Errorf("SHOW %s = %q, want off", name, got)
+			}
+		})
 	}
 }
 

@@ -37,6 +37,9 @@
 //	defer c.Close(context.WithoutCancel(ctx))
 //	pool, err := pgxpool.New(ctx, c.URL())
 //
+// [OpenWith] and [Options.Throwaway] run a cluster for tests: the same code,
+// with durability traded for speed.
+//
 // # Concurrency
 //
 // A Cluster is safe for concurrent use; Close may be called more than once.

@@ -26,14 +26,20 @@ const (
 
 // serverOptions are given on every start, so that they apply to a cluster
 // made by an older version of this package too.
-func serverOptions(l layout) []string {
+func serverOptions(l layout, opts Options) []string {
+	durable := "on" // data must survive a crash
+	if opts.Throwaway {
+		durable = "off"
+	}
 	return []string{
 		"-c", "listen_addresses=", // unix socket only
 		"-c", `unix_socket_directories="` + l.run + `"`,
 		"-c", "unix_socket_permissions=0700",
 		"-c", "max_connections=200",
 		"-c", "shared_buffers=64MB",
-		"-c", "fsync=on", // data must survive a crash
+		"-c", "fsync=" + durable,
+		"-c", "synchronous_commit=" + durable,
+		"-c", "full_page_writes=" + durable,
 	}
 }
 
@@ -57,14 +63,18 @@ func (c *Cluster) initCluster(ctx context.Context) error {
 		if err := c.ownedDir(c.l.init); err != nil {
 			return err
 		}
-		out, err := c.acct.command(ctx, c.bins.path("initdb"),
+		args := []string{
 			"-D", c.l.init,
 			"-U", superuser,
 			"-E", "UTF8",
-			"--locale="+locale,
+			"--locale=" + locale,
 			"--auth-local=trust",
 			"--auth-host=reject",
-		).CombinedOutput()
+		}
+		if c.opts.Throwaway {
+			args = append(args, "--no-sync")
+		}
+		out, err := c.acct.command(ctx, c.bins.path("initdb"), args...).CombinedOutput()
 		if err == nil {
 			if err := os.Rename(c.l.init, c.l.pg); err != nil {
 				return fmt.Errorf("move new cluster into place: %w", err)
@@ -99,7 +109,7 @@ func (c *Cluster) start(ctx context.Context) error {
 		"-D", c.l.pg,
 		"-l", c.l.log,
 		"-w", "-t", startTimeout, "-s",
-		"-o", shellJoin(serverOptions(c.l)),
+		"-o", shellJoin(serverOptions(c.l, c.opts)),
 	)
 	// The server itself writes to the log file, never to our pipes; this
 	// is a safety net should that ever change.

@@ -13,7 +13,7 @@ func TestShellJoinSurvivesTheShell(t *testing.T) {
 		name string
 		args []string
 	}{
-		{"server options", serverOptions(layout{run: "/srv/my data/run"})},
+		{"server options", serverOptions(layout{run: "/srv/my data/run"}, Options{})},
 		{"single quotes", []string{"it's", "'", "''"}},
 		{"shell syntax", []string{"$(true)", "`x`", "a;b", "*", "\\", `"`}},
 		{"empty values", []string{"", "listen_addresses="}},

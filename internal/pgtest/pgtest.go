@@ -1,0 +1,216 @@
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.uber.org/goleak"
+
+	"hotline/internal/pgcluster"
+)
+
+// EnvURL names the environment variable with the URL of an existing server
+// to use instead of a throwaway cluster.
+const EnvURL = "HOTLINE_TEST_DATABASE_URL"
+
+// opTimeout bounds creating or dropping one database, and starting the
+// throwaway cluster.
+const opTimeout = 2 * time.Minute
+
+// server is where test databases are made.
+type server struct {
+	// admin is the URL of a database to run CREATE and DROP DATABASE from.
+	admin string
+}
+
+var (
+	mainRunning atomic.Bool
+
+	startOnce sync.Once
+	shared    server
+	startErr  error
+	cluster   *pgcluster.Cluster // nil unless a throwaway cluster was started
+	clusterIn string             // its temporary directory
+)
+
+// Main runs the package's tests and then stops the throwaway cluster if one
+// was started. Use in TestMain:
+//
+//	func TestMain(m *testing.M) { pgtest.Main(m) }
+//
+// When the tests pass it also checks that no goroutine leaked, and fails the
+// binary if one did.
+func Main(m *testing.M) {
+	mainRunning.Store(true)
+	code := m.Run()
+	if err := stopCluster(); err != nil {
+		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
+		code = max(code, 1)
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: errors on successful test run: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// NewDatabase creates an empty database for this test (dropped in
+// t.Cleanup) and returns its URL.
+func NewDatabase(t testing.TB) string {
+	t.Helper()
+	srv, err := sharedServer()
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	return newDatabaseOn(t, srv)
+}
+
+// NewPool is NewDatabase + pgxpool.New, closed in t.Cleanup.
+func NewPool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	dbURL := NewDatabase(t)
+	pool, err := pgxpool.New(context.Background(), dbURL)
+	if err != nil {
+		t.Fatalf("pgtest: pool for %s: %v", dbURL, err)
+	}
+	// Registered after the drop, so it runs before it.
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+func newDatabaseOn(t testing.TB, srv server) string {
+	t.Helper()
+	name, err := databaseName()
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	if err := srv.exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE template0"); err != nil {
+		t.Fatalf("pgtest: create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		defer cancel()
+		// FORCE ends sessions a test left open.
+		if err := srv.exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Errorf("pgtest: drop database %s: %v", name, err)
+		}
+	})
+	dbURL, err := withDatabase(srv.admin, name)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	return dbURL
+}
+
+// exec runs one statement on the admin database.
+func (s server) exec(ctx context.Context, sql string) error {
+	conn, err := pgx.Connect(ctx, s.admin)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	_, err = conn.Exec(ctx, sql)
+	return errors.Join(err, conn.Close(ctx))
+}
+
+// sharedServer returns the server of this test binary, starting the
+// throwaway cluster on first use.
+func sharedServer() (server, error) {
+	startOnce.Do(func() {
+		if u := os.Getenv(EnvURL); u != "" {
+			shared = server{admin: u}
+			return
+		}
+		if !mainRunning.Load() {
+			startErr = errors.New("this package's tests need a database: add func TestMain(m *testing.M) { pgtest.Main(m) } so the throwaway cluster is stopped after them")
+			return
+		}
+		shared, startErr = startCluster()
+	})
+	return shared, startErr
+}
+
+func startCluster() (server, error) {
+	// os.MkdirTemp keeps the path short: the socket path is limited.
+	dir, err := os.MkdirTemp("", "hotline-pg-")
+	if err != nil {
+		return server{}, fmt.Errorf("throwaway cluster: %w", err)
+	}
+	// The server may run as another user (when tests run as root), which
+	// must be able to traverse the directory; listing is not needed.
+	if err := os.Chmod(dir, 0o711); err != nil {
+		return server{}, errors.Join(fmt.Errorf("throwaway cluster: %w", err), os.RemoveAll(dir))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	c, err := pgcluster.OpenWith(ctx, dir, log, pgcluster.Options{Throwaway: true})
+	if err != nil {
+		return server{}, errors.Join(fmt.Errorf("throwaway cluster (or set %s): %w", EnvURL, err), os.RemoveAll(dir))
+	}
+	cluster, clusterIn = c, dir
+	return server{admin: c.URLFor("postgres")}, nil
+}
+
+func stopCluster() error {
+	if cluster == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	err := cluster.Close(ctx)
+	if err != nil {
+		// Keep the directory: the server may still run in it.
+		return fmt.Errorf("stop throwaway cluster in %s: %w", clusterIn, err)
+	}
+	if err := os.RemoveAll(clusterIn); err != nil {
+		return fmt.Errorf("remove throwaway cluster: %w", err)
+	}
+	return nil
+}
+
+// databaseName returns a fresh name such as "t_3f9a0c21d4e5b687".
+func databaseName() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("database name: %w", err)
+	}
+	return "t_" + hex.EncodeToString(b[:]), nil
+}
+
+// withDatabase returns connString with its database replaced by db. Both
+// forms pgx reads are accepted: URLs and keyword/value strings.
+func withDatabase(connString, db string) (string, error) {
+	if strings.HasPrefix(connString, "postgres://") || strings.HasPrefix(connString, "postgresql://") {
+		u, err := url.Parse(connString)
+		if err != nil {
+			return "", fmt.Errorf("%s is not a valid URL: %w", EnvURL, err)
+		}
+		u.Path = "/" + db
+		u.RawPath = ""
+		q := u.Query()
+		if q.Has("dbname") {
+			q.Set("dbname", db)
+			u.RawQuery = q.Encode()
+		}
+		return u.String(), nil
+	}
+	// Later keywords override earlier ones.
+	return strings.TrimSpace(connString) + " dbname=" + db, nil
+}
