@@ -1,0 +1,36 @@
+package calls
+
+import "strings"
+
+// NationalNumber writes a Vietnamese phone number in national form, so that "+84912345678",
+// "0084912345678", "84912345678" and "0912 345 678" all read "0912345678". Separators (space, dot, dash,
+// parentheses) are dropped; a number that is not Vietnamese E.164 keeps its digits (and a leading +) as
+// they are. It is used both when a call is stored and when the API searches by number.
+func NationalNumber(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')':
+		default:
+			// Anything else (letters in a SIP user part, say) is kept so that such callers stay findable.
+			b.WriteRune(r)
+		}
+	}
+	n := b.String()
+	switch {
+	case strings.HasPrefix(n, "+84"):
+		return "0" + n[3:]
+	case strings.HasPrefix(n, "0084"):
+		return "0" + n[4:]
+	case strings.HasPrefix(n, "84") && (len(n) == 11 || len(n) == 12):
+		// 84 followed by a 9- or 10-digit subscriber number: E.164 without its plus. National numbers
+		// start with 0, so no national number is mistaken for this.
+		return "0" + n[2:]
+	}
+	return n
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"log/slog"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+
+	"hotline/telephony"
+)
+
+// serveConfig is everything `hotline serve` reads from flags and the environment.
+type serveConfig struct {
+	DatabaseURL       string
+	DataDir           string
+	SIP               []telephony.Listen
+	HTTP              string
+	RTPLow, RTPHigh   int
+	PublicIP          netip.Addr
+	NodeID            string
+	RTPTimeout        time.Duration
+	AnswerDelay       time.Duration
+	MaxCalls          int
+	MaxCallsPerSource int
+	SIPMaxMessage     int
+	SIPTCPIdle        time.Duration
+	SIPMaxTCPPerSrc   int
+	RecordingSync     time.Duration
+	PromptsDir        string
+	ShutdownGrace     time.Duration
+	LogLevel          slog.Level
+	LogFormat         string
+}
+
+// dbSettings declares the settings every verb that touches the database shares.
+func dbSettings(s *settings) {
+	s.add("db", "HOTLINE_DATABASE_URL", "",
+		"PostgreSQL URL (postgres://user:pass@host/db); empty: a private cluster under the data folder")
+	s.add("data", "HOTLINE_DATA_DIR", "./var", "data folder: recordings, the embedded database")
+	logSettings(s)
+}
+
+func logSettings(s *settings) {
+	s.add("", "HOTLINE_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	s.add("", "HOTLINE_LOG_FORMAT", "text", "log format: text or json")
+}
+
+func serveSettings() *settings {
+	s := newSettings("serve")
+	dbSettings(s)
+	s.add("sip", "HOTLINE_SIP_LISTEN", "udp:0.0.0.0:5060,tcp:0.0.0.0:5060", "SIP listeners, comma-separated")
+	s.add("http", "HOTLINE_HTTP_LISTEN", "127.0.0.1:8080", "HTTP API address (loopback only for now)")
+	s.add("rtp-ports", "HOTLINE_RTP_PORTS", "20000-29999", "UDP ports for RTP, LOW-HIGH (two per call)")
+	s.add("public-ip", "HOTLINE_PUBLIC_IP", "", "address put in SDP; empty: the address each request arrived on")
+	s.add("", "HOTLINE_NODE_ID", hostname(), "this node's name, stamped on the calls whose media it anchors")
+	s.add("", "HOTLINE_RTP_TIMEOUT", "60s", "hang up a call whose caller sends no RTP for this long")
+	s.add("", "HOTLINE_ANSWER_DELAY", "1s", "ring (180 Ringing) this long before answering; 0s answers at once")
+	s.add("", "HOTLINE_MAX_CALLS", "1000", "calls in progress at most; more get 503")
+	s.add("", "HOTLINE_MAX_CALLS_PER_SOURCE", "300", "calls in progress from one address at most; more get 503")
+	s.add("", "HOTLINE_SIP_MAX_MESSAGE", "65536", "largest SIP message accepted over UDP and TCP, in bytes")
+	s.add("", "HOTLINE_SIP_TCP_IDLE", "30s", "close a SIP TCP connection idle this long")
+	s.add("", "HOTLINE_SIP_MAX_TCP_PER_SOURCE", "32", "SIP TCP connections one address may hold")
+	s.add("", "HOTLINE_RECORDING_SYNC", "5s", "make each recording's file valid on disk this often")
+	s.add("", "HOTLINE_PROMPTS_DIR", "", "folder of WAV files (greeting.wav, hold.wav) replacing the built-in ones")
+	s.add("", "HOTLINE_SHUTDOWN_GRACE", "15s", "on SIGTERM, how long hung-up calls get to finish their recordings")
+	return s
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "hotline"
+	}
+	return h
+}
+
+func readServeConfig(s *settings) (serveConfig, error) {
+	var c serveConfig
+	var err error
+	c.DatabaseURL = s.str("HOTLINE_DATABASE_URL")
+	c.DataDir = s.str("HOTLINE_DATA_DIR")
+	if c.DataDir == "" {
+		return c, badValue{s.get("HOTLINE_DATA_DIR"), "a folder path"}
+	}
+	if c.SIP, err = telephony.ParseListen(s.str("HOTLINE_SIP_LISTEN")); err != nil {
+		return c, badValue{s.get("HOTLINE_SIP_LISTEN"), "udp:IP:PORT and/or tcp:IP:PORT, comma-separated (" + err.Error() + ")"}
+	}
+	c.HTTP = s.str("HOTLINE_HTTP_LISTEN")
+	ap, perr := netip.ParseAddrPort(c.HTTP)
+	if perr != nil || !ap.Addr().IsLoopback() {
+		return c, badValue{s.get("HOTLINE_HTTP_LISTEN"),
+			"a loopback address and port like 127.0.0.1:8080 (the API has no sign-in yet, so it must not face a network)"}
+	}
+	if c.RTPLow, c.RTPHigh, err = s.portRange("HOTLINE_RTP_PORTS"); err != nil {
+		return c, err
+	}
+	if c.PublicIP, err = s.ip("HOTLINE_PUBLIC_IP"); err != nil {
+		return c, err
+	}
+	if c.NodeID = strings.TrimSpace(s.str("HOTLINE_NODE_ID")); c.NodeID == "" || len(c.NodeID) > 64 {
+		return c, badValue{s.get("HOTLINE_NODE_ID"), "a name of 1 to 64 characters"}
+	}
+	if c.RTPTimeout, err = s.duration("HOTLINE_RTP_TIMEOUT", time.Second); err != nil {
+		return c, err
+	}
+	if c.AnswerDelay, err = s.duration("HOTLINE_ANSWER_DELAY", 0); err != nil {
+		return c, err
+	}
+	if c.MaxCalls, err = s.integer("HOTLINE_MAX_CALLS", 1, 100000); err != nil {
+		return c, err
+	}
+	if c.MaxCallsPerSource, err = s.integer("HOTLINE_MAX_CALLS_PER_SOURCE", 1, 100000); err != nil {
+		return c, err
+	}
+	if c.SIPMaxMessage, err = s.integer("HOTLINE_SIP_MAX_MESSAGE", 1024, 65536); err != nil {
+		return c, err
+	}
+	if c.SIPTCPIdle, err = s.duration("HOTLINE_SIP_TCP_IDLE", time.Second); err != nil {
+		return c, err
+	}
+	if c.SIPMaxTCPPerSrc, err = s.integer("HOTLINE_SIP_MAX_TCP_PER_SOURCE", 1, 10000); err != nil {
+		return c, err
+	}
+	if c.RecordingSync, err = s.duration("HOTLINE_RECORDING_SYNC", 100*time.Millisecond); err != nil {
+		return c, err
+	}
+	c.PromptsDir = s.str("HOTLINE_PROMPTS_DIR")
+	if c.ShutdownGrace, err = s.duration("HOTLINE_SHUTDOWN_GRACE", 0); err != nil {
+		return c, err
+	}
+	if c.LogLevel, c.LogFormat, err = readLog(s); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func readLog(s *settings) (slog.Level, string, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(s.str("HOTLINE_LOG_LEVEL"))); err != nil {
+		return 0, "", badValue{s.get("HOTLINE_LOG_LEVEL"), "debug, info, warn or error"}
+	}
+	format := s.str("HOTLINE_LOG_FORMAT")
+	if format != "text" && format != "json" {
+		return 0, "", badValue{s.get("HOTLINE_LOG_FORMAT"), "text or json"}
+	}
+	return level, format, nil
+}
+
+func newLogger(level slog.Level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

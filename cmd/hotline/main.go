@@ -1,0 +1,83 @@
+// Command hotline is the call-center backend of a citizen hotline: `hotline serve` answers the SIP trunk,
+// records every call and serves the HTTP API; the other verbs administer its database.
+//
+// Exit status: 0 on success, 1 on failure (with one line saying what to do), 2 for a usage error.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// verb is one subcommand.
+type verb struct {
+	name, synopsis, help string
+	settings             func() *settings
+	run                  func(ctx context.Context, s *settings, stdout, stderr io.Writer) error
+}
+
+var verbs = []verb{
+	{"serve", "hotline serve [settings]", "run the hotline: SIP, recordings, HTTP API", serveSettings, runServe},
+	{"migrate", "hotline migrate [--db URL] [--data DIR]", "apply the database migrations", migrateSettings, runMigrate},
+}
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printHelp(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, v := range verbs {
+		if v.name != args[0] {
+			continue
+		}
+		s := v.settings()
+		if err := s.parse(args[1:], nil); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				s.usage(stdout, v.synopsis)
+				return 0
+			}
+			fmt.Fprintf(stderr, "hotline %s: %v (see hotline %s --help)\n", v.name, err, v.name)
+			return 2
+		}
+		err := v.run(context.Background(), s, stdout, stderr)
+		var ue usageError
+		var bv badValue
+		switch {
+		case err == nil:
+			return 0
+		case errors.As(err, &ue), errors.As(err, &bv):
+			fmt.Fprintf(stderr, "hotline %s: %v\n", v.name, err)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "hotline %s: %v\n", v.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "hotline: unknown command %q\n", args[0])
+	printHelp(stderr)
+	return 2
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, "Usage: hotline COMMAND [settings]\n\nCommands:")
+	for _, v := range verbs {
+		fmt.Fprintf(w, "  %-10s %s\n", v.name, v.help)
+	}
+	fmt.Fprintln(w, "\nRun hotline COMMAND --help for its settings.")
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"hotline/calls"
+	"hotline/cmd/hotline/internal/callflow"
+	"hotline/httpapi"
+	"hotline/recordings"
+	"hotline/telephony"
+	"hotline/telephony/media"
+	"hotline/telephony/prompts"
+)
+
+func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error {
+	cfg, err := readServeConfig(s)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogLevel, cfg.LogFormat)
+
+	// Signals: the first drains and stops cleanly, a second one exits at once.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		sig := <-sigs
+		log.Info("stopping: new calls get 503, calls in progress are hung up; a second signal exits at once",
+			"signal", sig.String())
+		stop()
+		<-sigs
+		fmt.Fprintln(stderr, "hotline serve: second signal, exiting now; unfinished recordings are repaired at the next start")
+		os.Exit(1)
+	}()
+
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data folder %s: %w (set HOTLINE_DATA_DIR to a folder this user can write)", cfg.DataDir, err)
+	}
+	recDir := filepath.Join(cfg.DataDir, "recordings")
+
+	sounds, err := prompts.Load(cfg.PromptsDir)
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg.DatabaseURL, cfg.DataDir, 16, log)
+	if err != nil {
+		return err
+	}
+	defer db.close(context.Background())
+
+	store := calls.NewStore(db.pool)
+	if _, err := callflow.Recover(ctx, cfg.NodeID, recDir, store, log); err != nil {
+		return err
+	}
+	writer, err := recordings.NewWriter(recordings.Config{Dir: recDir, SyncEvery: cfg.RecordingSync, Log: log})
+	if err != nil {
+		return err
+	}
+	if err := writer.Start(ctx); err != nil {
+		return err
+	}
+	journal := calls.NewJournal(store, log)
+	journal.Start(ctx)
+
+	engine, err := media.NewEngine(cfg.RTPLow, cfg.RTPHigh, log)
+	if err != nil {
+		return err
+	}
+	engine.Start()
+	flow := callflow.New(callflow.Config{NodeID: cfg.NodeID, AnswerDelay: cfg.AnswerDelay, Prompts: sounds, Log: log},
+		journal, writer)
+	sip, err := telephony.NewServer(telephony.Config{
+		Listen: cfg.SIP, PublicIP: cfg.PublicIP, MaxMessage: cfg.SIPMaxMessage, TCPIdle: cfg.SIPTCPIdle,
+		MaxTCPPerSource: cfg.SIPMaxTCPPerSrc, MaxCalls: cfg.MaxCalls, MaxCallsPerSource: cfg.MaxCallsPerSource,
+		RTPTimeout: cfg.RTPTimeout, Log: log,
+	}, engine, flow)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.HTTP)
+	if err != nil {
+		return fmt.Errorf("listen http %s: %w (set HOTLINE_HTTP_LISTEN to a free address)", cfg.HTTP, err)
+	}
+	api := httpapi.New(httpapi.Config{
+		Calls: store,
+		Audio: writer,
+		Parts: []httpapi.Part{
+			{Name: "sip", Check: func(context.Context) error {
+				if !sip.Up() {
+					return errors.New("the SIP listeners are closed")
+				}
+				return nil
+			}},
+			{Name: "database", Check: func(ctx context.Context) error { return db.pool.Ping(ctx) }},
+		},
+		Log: log,
+	})
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- api.Serve(ln) }()
+
+	if err := sip.Start(ctx); err != nil {
+		_ = api.Shutdown(context.Background())
+		return fmt.Errorf("%w (set HOTLINE_SIP_LISTEN to free addresses)", err)
+	}
+	log.Info("hotline is answering", "node", cfg.NodeID, "sip", sip.Addrs(), "http", "http://"+ln.Addr().String(),
+		"recordings", recDir, "rtp_ports", fmt.Sprintf("%d-%d", cfg.RTPLow, cfg.RTPHigh))
+
+	select {
+	case <-ctx.Done():
+	case err := <-httpDone:
+		log.Error("http server stopped", "error", err)
+	}
+
+	// Shutdown: refuse new calls, hang up the others and let their recordings finish, then stop the rest.
+	grace, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace+5*time.Second)
+	defer cancel()
+	n := sip.Calls()
+	if err := sip.Stop(grace); err != nil {
+		log.Error("not every call finished before the grace period ended", "error", err)
+	}
+	_ = api.Shutdown(grace)
+	engine.Stop()
+	if err := journal.Stop(grace); err != nil {
+		log.Error("call records still unwritten at stop", "error", err)
+	}
+	if err := writer.Stop(grace); err != nil {
+		log.Error("recordings still being written at stop", "error", err)
+	}
+	log.Info("hotline stopped", "calls_hung_up", n)
+	return nil
+}

@@ -1,0 +1,48 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"hotline/calls"
+)
+
+// badRequest is a query or body the client must fix; its message says how.
+type badRequest struct{ msg string }
+
+func (e badRequest) Error() string { return e.msg }
+
+// errDatabaseDown is reported when PostgreSQL cannot be reached.
+var errDatabaseDown = errors.New("the database does not answer: try again in a moment; if it lasts, check PostgreSQL")
+
+// status maps an error to its HTTP status and the message the client sees: the one table from errors to
+// HTTP answers. Unknown errors are logged and answered 500 without details.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var br badRequest
+	switch {
+	case errors.As(err, &br):
+		writeError(w, http.StatusBadRequest, br.msg)
+	case errors.Is(err, calls.ErrBadCursor):
+		writeError(w, http.StatusBadRequest, err.Error())
+	case errors.Is(err, calls.ErrNotFound):
+		writeError(w, http.StatusNotFound, "no call has this id")
+	case errors.Is(err, calls.ErrRecordingNotFound):
+		writeError(w, http.StatusNotFound, "no recording has this id")
+	case databaseDown(err):
+		writeError(w, http.StatusServiceUnavailable, errDatabaseDown.Error())
+	default:
+		s.log.Error("http request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		writeError(w, http.StatusInternalServerError, "internal error: the hotline logged it; try again or tell the administrator")
+	}
+}
+
+func databaseDown(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) ||
+		pgconn.SafeToRetry(err)
+}

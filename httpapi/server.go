@@ -1,0 +1,125 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+
+	"hotline/calls"
+)
+
+// Calls is what the API reads call records from.
+type Calls interface {
+	Get(ctx context.Context, id uuid.UUID) (calls.Call, error)
+	List(ctx context.Context, f calls.Filter) ([]calls.Call, string, error)
+	GetRecording(ctx context.Context, id uuid.UUID) (calls.Recording, error)
+}
+
+// Audio opens finished recording files by their stored relative path.
+type Audio interface {
+	Open(rel string) (*os.File, error)
+}
+
+// Part is one part of the service whose health /healthz reports.
+type Part struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Config wires the API.
+type Config struct {
+	Calls Calls
+	Audio Audio
+	Parts []Part
+	Log   *slog.Logger
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg  Config
+	log  *slog.Logger
+	mux  *http.ServeMux
+	http *http.Server
+}
+
+// New builds the routes.
+func New(cfg Config) *Server {
+	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /api/v1/calls", s.listCalls)
+	s.mux.HandleFunc("GET /api/v1/calls/{id}", s.getCall)
+	s.mux.HandleFunc("GET /api/v1/recordings/{id}", s.getRecording)
+	s.mux.HandleFunc("GET /api/v1/recordings/{id}/audio", s.getAudio)
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint: see the API in the README")
+	})
+	return s
+}
+
+// Handler is the API's root handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Serve answers on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.http = &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	err := s.http.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops taking requests and waits for those in flight.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if s.http == nil {
+		return nil
+	}
+	return s.http.Shutdown(ctx)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	var down []string
+	var msg string
+	for _, p := range s.cfg.Parts {
+		if err := p.Check(ctx); err != nil {
+			down = append(down, p.Name)
+			if msg != "" {
+				msg += "; "
+			}
+			msg += p.Name + ": " + err.Error()
+		}
+	}
+	if len(down) > 0 {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "down", "down": down, "error": msg})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}

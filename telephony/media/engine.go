@@ -1,0 +1,50 @@
+package media
+
+import (
+	"log/slog"
+	"net/netip"
+)
+
+// Engine owns the media resources of the process: the RTP port pool and the pacer.
+type Engine struct {
+	ports *PortPool
+	pacer *Pacer
+	log   *slog.Logger
+}
+
+// NewEngine makes an engine over the RTP port range [lo, hi].
+func NewEngine(lo, hi int, log *slog.Logger) (*Engine, error) {
+	ports, err := NewPortPool(lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{ports: ports, pacer: newPacer(), log: log}, nil
+}
+
+// Start starts the pacer.
+func (e *Engine) Start() { e.pacer.start() }
+
+// Stop stops the pacer; sessions still open stop sending. Safe twice.
+func (e *Engine) Stop() { e.pacer.shutdown() }
+
+// Active is the number of sessions sending.
+func (e *Engine) Active() int { return e.pacer.Len() }
+
+// NewSession binds a port pair on ip (the unspecified address: every interface). The session sends
+// nothing until Start.
+func (e *Engine) NewSession(ip netip.Addr) (*Session, error) {
+	rtpConn, rtcpConn, port, err := e.ports.listen(ip)
+	if err != nil {
+		return nil, err
+	}
+	// RTCP is received and left unread: keep its buffer small so a chatty peer cannot pin memory.
+	_ = rtcpConn.SetReadBuffer(4096)
+	return &Session{
+		engine: e,
+		rtp:    rtpConn,
+		rtcp:   rtcpConn,
+		port:   port,
+		log:    e.log,
+		done:   make(chan struct{}),
+	}, nil
+}

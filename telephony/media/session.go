@@ -1,0 +1,233 @@
+package media
+
+import (
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtp"
+)
+
+// ErrRTPTimeout ends a session whose caller sent no RTP for the configured timeout.
+var ErrRTPTimeout = errors.New("no RTP from the caller")
+
+// Recorder takes the call's audio: what the caller sent and what the caller heard, at sample positions
+// counted from the session's start (8000 per second). The session calls WriteCaller from its reader and
+// WriteHeard and Advance from the pacer.
+type Recorder interface {
+	WriteCaller(pos int64, samples []int16)
+	WriteHeard(pos int64, samples []int16)
+	// Advance tells that the session's clock has reached pos.
+	Advance(pos int64)
+}
+
+// Params are a session's negotiated media.
+type Params struct {
+	Codec  Codec
+	PT     uint8 // the codec's payload type in the call's SDP
+	DTMFPT int   // telephone-event payload type, or -1
+	Remote netip.AddrPort
+	// Timeout ends the session with ErrRTPTimeout when no RTP arrives for that long (0: never).
+	Timeout  time.Duration
+	Recorder Recorder // may be nil
+	// OnDTMF is called from the session's reader for each key press; it must not block.
+	OnDTMF func(digit byte)
+}
+
+// Session is one call's RTP port pair and streams.
+type Session struct {
+	engine *Engine
+	rtp    *net.UDPConn
+	rtcp   *net.UDPConn
+	port   int
+	log    *slog.Logger
+
+	p     Params
+	start time.Time
+	// remote is where frames go: the SDP address until the caller's real source is latched.
+	remote atomic.Pointer[netip.AddrPort]
+	player atomic.Pointer[Player]
+
+	sending atomic.Bool
+	// lastRecv is when the last valid RTP arrived, as nanoseconds since start.
+	lastRecv atomic.Int64
+
+	// Pacer-only state.
+	sent    int64
+	hdr     rtp.Header
+	sendBuf [12 + FrameSamples]byte
+
+	// Reader-only state.
+	rd reader
+
+	done     chan struct{}
+	doneOnce sync.Once
+	err      error
+	closed   atomic.Bool
+	wg       sync.WaitGroup
+}
+
+// Port is the session's RTP port (RTCP is Port+1).
+func (s *Session) Port() int { return s.port }
+
+// Start begins the media: the session's clock starts now (position 0 of the recording), the pacer sends
+// a frame every 20 ms and the reader takes the caller's RTP.
+func (s *Session) Start(p Params) {
+	s.p = p
+	s.start = time.Now()
+	remote := p.Remote
+	s.remote.Store(&remote)
+	s.rd.init(s, p)
+	s.hdr = rtp.Header{Version: 2, PayloadType: p.PT, SequenceNumber: uint16(rand.Uint32()),
+		Timestamp: rand.Uint32(), SSRC: rand.Uint32()}
+	s.sending.Store(true)
+	s.wg.Add(1)
+	go s.readLoop()
+	s.engine.pacer.add(s)
+}
+
+// Play replaces what the caller hears.
+func (s *Session) Play(p *Player) { s.player.Store(p) }
+
+// SetRemote points the stream at a new address (a re-INVITE's SDP); latching starts again.
+func (s *Session) SetRemote(addr netip.AddrPort) {
+	s.remote.Store(&addr)
+	s.rd.relearn.Store(true)
+}
+
+// SetSending starts or stops sending (a caller holding the call answers sendonly or inactive); the
+// recording hears silence meanwhile.
+func (s *Session) SetSending(on bool) { s.sending.Store(on) }
+
+// Done is closed when the session ends by itself (RTP timeout) or by Close.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Err tells why the session ended by itself: ErrRTPTimeout, or nil.
+func (s *Session) Err() error {
+	select {
+	case <-s.done:
+		return s.err
+	default:
+		return nil
+	}
+}
+
+// Started is when Start was called (zero before).
+func (s *Session) Started() time.Time { return s.start }
+
+// Position is the session's clock in samples since Start.
+func (s *Session) Position() int64 {
+	if s.start.IsZero() {
+		return 0
+	}
+	return samplesSince(s.start, time.Now())
+}
+
+func samplesSince(start, now time.Time) int64 {
+	return int64(now.Sub(start)) * SampleRate / int64(time.Second)
+}
+
+// Close stops the streams, releases the ports and returns the session's length in samples (the length
+// the recording must have). Safe twice.
+func (s *Session) Close() int64 {
+	end := s.Position()
+	if s.closed.Swap(true) {
+		return end
+	}
+	if !s.start.IsZero() {
+		s.engine.pacer.remove(s)
+	}
+	s.rtp.Close()
+	s.rtcp.Close()
+	s.wg.Wait()
+	s.engine.ports.release(s.port)
+	s.end(nil)
+	return end
+}
+
+func (s *Session) end(err error) {
+	s.doneOnce.Do(func() {
+		s.err = err
+		close(s.done)
+	})
+}
+
+// tick runs on the pacer goroutine: it sends every frame due by now and advances the recorder.
+func (s *Session) tick(now time.Time) {
+	elapsed := now.Sub(s.start)
+	due := int64(elapsed / FrameDuration)
+	if behind := due - s.sent; behind >= maxBurst {
+		// The process stalled: do not flood the caller with a burst; skip ahead (the timestamps jump, as
+		// after silence, and the recording keeps silence there).
+		s.sent = due - maxBurst + 1
+	}
+	for s.sent <= due {
+		s.sendFrame()
+		s.sent++
+	}
+	if r := s.p.Recorder; r != nil {
+		r.Advance(int64(elapsed) * SampleRate / int64(time.Second))
+	}
+	if t := s.p.Timeout; t > 0 && elapsed-time.Duration(s.lastRecv.Load()) > t {
+		s.end(ErrRTPTimeout)
+	}
+}
+
+// maxBurst is how many late frames the pacer sends at once after a stall.
+const maxBurst = 5
+
+func (s *Session) sendFrame() {
+	var pcm []int16
+	var payload []byte
+	if pl := s.player.Load(); pl != nil {
+		pcm, payload = pl.next(s.p.Codec)
+	} else {
+		pcm, payload = silenceFrame(s.p.Codec)
+	}
+	if !s.sending.Load() {
+		pcm = silencePCM
+	}
+	s.hdr.Marker = s.sent == 0
+	s.hdr.SequenceNumber++
+	s.hdr.Timestamp += FrameSamples
+	n, err := s.hdr.MarshalTo(s.sendBuf[:])
+	if err == nil && s.sending.Load() {
+		n += copy(s.sendBuf[n:], payload)
+		// A send error (ICMP unreachable from a caller gone away) is not the pacer's business: the RTP
+		// timeout or the caller's BYE ends the call.
+		_, _ = s.rtp.WriteToUDPAddrPort(s.sendBuf[:n], *s.remote.Load())
+	}
+	if r := s.p.Recorder; r != nil {
+		r.WriteHeard(s.sent*FrameSamples, pcm)
+	}
+}
+
+func (s *Session) readLoop() {
+	defer s.wg.Done()
+	buf := make([]byte, 1500)
+	pcm := make([]int16, 1500)
+	var pkt rtp.Packet
+	for {
+		n, from, err := s.rtp.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if !errors.Is(err, net.ErrClosed) {
+				s.log.Debug("rtp read stopped", "error", err)
+			}
+			return
+		}
+		if pkt.Unmarshal(buf[:n]) != nil || pkt.Version != 2 {
+			continue
+		}
+		now := time.Now()
+		if !s.rd.accept(from, &pkt, now) {
+			continue
+		}
+		s.lastRecv.Store(int64(now.Sub(s.start)))
+		s.rd.handle(&pkt, pcm, now)
+	}
+}
