@@ -10,9 +10,11 @@ import (
 type Choice struct {
 	// MediaIndex is the index in the offer's Media of the stream we accept.
 	MediaIndex int
-	// Codec is the offer's PCMA or PCMU format, with the offer's payload type.
+	// Codec is the offer's PCMA or PCMU format, with the offer's payload type;
+	// its Name is written "PCMA" or "PCMU" whatever the offer's case.
 	Codec Format
-	// DTMF is the offer's telephone-event/8000 format; nil when not offered.
+	// DTMF is the offer's telephone-event/8000 format (Name written
+	// "telephone-event"); nil when not offered.
 	DTMF *Format
 	// Remote is where to send RTP: the stream's c= address (else the
 	// session's) and its port. An unspecified address (0.0.0.0, RFC 3264 §8.4)
@@ -90,6 +92,7 @@ func pickCodec(fs []Format) (Format, bool) {
 	for _, name := range [...]string{namePCMA, namePCMU} {
 		for _, f := range fs {
 			if f.is(name, g711Rate) {
+				f.Name = name
 				return f, true
 			}
 		}
@@ -102,6 +105,7 @@ func pickCodec(fs []Format) (Format, bool) {
 func pickDTMF(fs []Format) *Format {
 	for _, f := range fs {
 		if f.is(nameTelephoneEvent, g711Rate) && !offeredEvents(f).and(dtmfEvents).empty() {
+			f.Name = nameTelephoneEvent
 			return &f
 		}
 	}

@@ -31,7 +31,7 @@ func TestNegotiateFixtures(t *testing.T) {
 		{"hold-inactive.sdp", Choice{Codec: pcma, DTMF: te(101, ""), Remote: ap("192.168.1.50:7078"), Direction: Inactive}},
 		{"hold-rfc2543.sdp", Choice{Codec: pcmu, DTMF: te(101, "0-16"), Remote: ap("0.0.0.0:18426"), Direction: SendOnly, Ptime: 20}},
 		{"media-conn.sdp", Choice{MediaIndex: 1, Codec: pcma, DTMF: te(101, "0-15"), Remote: ap("10.20.30.42:2222"), Ptime: 30}},
-		{"dynamic-pcma.sdp", Choice{Codec: Format{PT: 97, Name: "pcma", Rate: 8000, Channels: 1}, DTMF: te(98, "0-11"), Remote: ap("172.16.5.9:31000")}},
+		{"dynamic-pcma.sdp", Choice{Codec: Format{PT: 97, Name: "PCMA", Rate: 8000, Channels: 1}, DTMF: te(98, "0-11"), Remote: ap("172.16.5.9:31000")}},
 		{"t38-gateway.sdp", Choice{Codec: pcma, DTMF: te(101, "0-15"), Remote: ap("10.40.0.5:6010"), Ptime: 20}},
 	}
 	for _, tt := range tests {
@@ -93,6 +93,7 @@ func TestNegotiateChoices(t *testing.T) {
 		{"first telephone-event/8000 with DTMF", offer(
 			"m=audio 4000 RTP/AVP 8 100 101", "a=rtpmap:100 telephone-event/8000", "a=fmtp:100 16",
 			"a=rtpmap:101 TELEPHONE-EVENT/8000"), 0, 8, 101},
+		{"lower-case dynamic PCMU", offer("m=audio 4000 RTP/AVP 96", "a=rtpmap:96 pcmu/8000"), 0, 96, -1},
 		{"rtpmap re-maps static 8 away from PCMA", offer(
 			"m=audio 4000 RTP/AVP 8 0", "a=rtpmap:8 G729/8000"), 0, 0, -1},
 	}
@@ -106,6 +107,12 @@ func TestNegotiateChoices(t *testing.T) {
 			c, err := Negotiate(s)
 			if err != nil {
 				t.Fatalf("Negotiate: %v", err)
+			}
+			if c.Codec.Name != "PCMA" && c.Codec.Name != "PCMU" {
+				t.Errorf("codec name %q, want PCMA or PCMU", c.Codec.Name)
+			}
+			if c.DTMF != nil && c.DTMF.Name != "telephone-event" {
+				t.Errorf("DTMF name %q, want telephone-event", c.DTMF.Name)
 			}
 			if c.MediaIndex != tt.index || c.Codec.PT != tt.pt {
 				t.Errorf("stream %d PT %d, want stream %d PT %d", c.MediaIndex, c.Codec.PT, tt.index, tt.pt)
