@@ -141,7 +141,17 @@ func (c *Cluster) release(ctx context.Context) (err error) {
 	}
 	switch in.state {
 	case serverRunning:
-		return c.stop(ctx)
+		err := c.stop(ctx)
+		if err == nil {
+			return nil
+		}
+		// A server killed a moment ago still looks alive until the kernel
+		// has finished it; pg_ctl then finds it gone.
+		if again, ierr := inspectServer(c.l.pg); ierr == nil && again.state != serverRunning {
+			c.log.WarnContext(ctx, "PostgreSQL was not running at close", "reason", again.reason)
+			return nil
+		}
+		return err
 	case serverStale:
 		c.log.WarnContext(ctx, "PostgreSQL was not running at close", "reason", in.reason)
 	}
@@ -308,6 +318,10 @@ func (c *Cluster) join(ctx context.Context) (bool, error) {
 		// Servers before PostgreSQL 10 write no status line.
 		if in.status == "ready" || in.status == "standby" || in.status == "" {
 			if err := c.ensureDatabase(ctx); err != nil {
+				// A server that died a moment ago still looked alive.
+				if again, ierr := inspectServer(c.l.pg); ierr == nil && again.state != serverRunning {
+					return false, nil
+				}
 				return false, err
 			}
 			c.log.InfoContext(ctx, "joined running PostgreSQL", "pid", in.pid)

@@ -208,6 +208,10 @@ func TestStalePostmasterPIDAfterKill(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatalf("kill -9 %d: %v", pid, err)
 	}
+	waitFor(t, ctx, "the killed postmaster to be gone", func() bool {
+		p, err := readProcess(pid)
+		return err != nil || !p.alive
+	})
 	// The process that used it goes away too; its Close finds the server gone.
 	mustClose(t, ctx, c)
 	if n := logs.count("PostgreSQL was not running at close"); n != 1 {

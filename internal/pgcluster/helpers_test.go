@@ -153,3 +153,17 @@ func postmasterPID(t testing.TB, c *Cluster) int {
 	}
 	return pf.pid
 }
+
+// waitFor polls cond until it holds or ctx ends.
+func waitFor(t testing.TB, ctx context.Context, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("gave up waiting for %s: %v", what, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
