@@ -53,8 +53,8 @@ type Config struct {
 	MaxCallsPerSource int
 	// RTPTimeout ends a call whose caller sends no RTP for this long (default 60 s; negative: never).
 	RTPTimeout time.Duration
-	UserAgent string
-	Log       *slog.Logger
+	UserAgent  string
+	Log        *slog.Logger
 }
 
 func (c *Config) setDefaults() {

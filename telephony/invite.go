@@ -2,7 +2,6 @@ package telephony
 
 import (
 	"context"
-	"errors"
 	"net/netip"
 
 	"github.com/emiago/sipgo/sip"
@@ -112,9 +111,6 @@ func (c *Call) reinvite(req *sip.Request, tx sip.ServerTransaction) {
 		}
 		if err != nil {
 			code, reason := sipStatus(err)
-			if errors.Is(err, sdp.ErrMalformed) {
-				code, reason = sip.StatusNotAcceptableHere, "Not Acceptable Here"
-			}
 			// The call goes on with its current media (RFC 3264 §8).
 			respond(sip.NewResponseFromRequest(req, code, reason, nil))
 			return

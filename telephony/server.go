@@ -334,4 +334,4 @@ func (q quietHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (q quietHandler) WithAttrs(as []slog.Attr) slog.Handler { return quietHandler{q.h.WithAttrs(as)} }
-func (q quietHandler) WithGroup(g string) slog.Handler      { return quietHandler{q.h.WithGroup(g)} }
+func (q quietHandler) WithGroup(g string) slog.Handler       { return quietHandler{q.h.WithGroup(g)} }

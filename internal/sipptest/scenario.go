@@ -2,8 +2,10 @@ package sipptest
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/template"
 	"time"
 )
@@ -121,6 +123,9 @@ var callerTmpl = template.Must(template.New("caller").Parse(`<?xml version="1.0"
 func (c Caller) Write(dir string) (string, error) {
 	if len(c.Offer) == 0 {
 		c.Offer = []Codec{PCMA}
+	}
+	if strings.Contains(c.Stream, ",") {
+		return "", fmt.Errorf("stream file %q: SIPp cannot stream a path with a comma", c.Stream)
 	}
 	var b bytes.Buffer
 	err := callerTmpl.Execute(&b, struct {

@@ -88,6 +88,9 @@ func (r *reader) accept(from netip.AddrPort, pkt *rtp.Packet, now time.Time) boo
 }
 
 func (r *reader) latch(from netip.AddrPort, pkt *rtp.Packet) {
+	if pkt.SSRC != r.ssrc {
+		r.dtmf.Reset() // a new stream numbers its events afresh
+	}
 	r.latched, r.source, r.ssrc = true, from, pkt.SSRC
 	r.s.remote.Store(&from)
 }

@@ -178,8 +178,10 @@ func (s *Session) tick(now time.Time) {
 	}
 }
 
-// maxBurst is how many late frames the pacer sends at once after a stall.
-const maxBurst = 5
+// maxBurst is how many late frames the pacer sends at once after a stall (1 s): a short stall delays
+// frames but loses none, so the caller hears every prompt whole and the recording has no gap; after a
+// longer one the pacer skips ahead.
+const maxBurst = 50
 
 func (s *Session) sendFrame() {
 	var pcm []int16
