@@ -27,7 +27,8 @@ type Config struct {
 	// Workers is the number of goroutines writing blocks to disk. Default 2.
 	Workers int
 	// Hold is how long samples stay editable before they are final: the jitter allowance for late and
-	// reordered packets. Default 200ms; at most MaxHold.
+	// reordered packets. Samples may also arrive up to Hold (plus 40 ms) ahead of the pacer. Each recorder
+	// keeps 2×Hold of audio in memory (14 KiB at the default). Default 200ms; at most MaxHold.
 	Hold time.Duration
 	// Log receives disk errors and repairs. Default: discard.
 	Log *slog.Logger

@@ -16,7 +16,8 @@
 // the pacer calls Recorder.Advance every 20 ms with the samples elapsed since answer. Samples stay editable
 // for Config.Hold behind that position, so late and reordered packets land where they belong; then they
 // are final, copied as interleaved little-endian PCM into a block, and full blocks go to a disk worker.
-// Write and Advance never allocate, log or touch the disk.
+// Write and Advance never log or touch the disk, and they allocate nothing once the free list holds the
+// blocks in flight.
 //
 //	rec, err := w.Create(callID, arrivedAt)
 //	rec.Write(recordings.Left, pos, samples) // RTP reader
@@ -38,5 +39,6 @@
 //
 // Writer and Recorder are safe for concurrent use. The owner (cmd) runs Repair, then Writer.Start before
 // the first call, and Writer.Stop after the last call has closed its recorder; Stop waits for every
-// queued block. Files go through the Storage interface; LocalDir is the local folder.
+// queued block. A worker's queue has no bound: a stalled disk costs memory, never the pacer's time.
+// Files go through the Storage interface; LocalDir is the local folder.
 package recordings

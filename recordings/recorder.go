@@ -44,7 +44,8 @@ const (
 
 // Recorder records one call. It keeps the last moments of the call in a ring, where samples may still be
 // placed (late or reordered packets), and moves them into blocks for the disk as Advance makes them final.
-// Write and Advance never allocate, log or touch the disk. Safe for concurrent use.
+// Write and Advance never log or touch the disk, and allocate only when the Writer's free list of blocks
+// is empty (while it warms up, or while the disk lags). Safe for concurrent use.
 type Recorder struct {
 	q         *worker
 	blocks    *blockPool
@@ -67,9 +68,10 @@ type Recorder struct {
 	stopOnce sync.Once // closes the file of a recording whose Writer stopped first
 }
 
-// Write places samples of channel ch at position pos (the number of samples since answer, 8000 per second).
-// Samples before the final point or beyond the ring are dropped and counted; anything written after Close
-// or Abort is ignored.
+// Write places samples of channel ch at position pos (the number of samples since answer, 8000 per second),
+// replacing what was there. Samples that are already final (before the last Advance's position minus the
+// hold) or beyond the ring (more than the hold plus 40 ms after that position) are dropped and counted in
+// Result.Dropped; anything written after Close or Abort is ignored.
 func (r *Recorder) Write(ch Channel, pos int64, samples []int16) {
 	n := int64(len(samples))
 	r.mu.Lock()

@@ -39,7 +39,10 @@ type LocalDir struct {
 	root *os.Root
 }
 
-var _ Storage = (*LocalDir)(nil)
+var (
+	_ Storage = (*LocalDir)(nil)
+	_ File    = (*localFile)(nil)
+)
 
 // OpenLocalDir opens the folder dir as a Storage, creating it if missing. Close releases it.
 func OpenLocalDir(dir string) (*LocalDir, error) {

@@ -87,6 +87,10 @@ func TestWriterLifecycle(t *testing.T) {
 	}
 	open.Write(Left, 0, make([]int16, 160))
 	open.Advance(1 << 16)
+	unanswered, err := w.Create(testID(2), arrivedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -106,12 +110,24 @@ func TestWriterLifecycle(t *testing.T) {
 	if _, err := open.Close(ctx, 1<<16); !errors.Is(err, ErrStopped) {
 		t.Errorf("second Close after Stop = %v, want ErrStopped", err)
 	}
-	results, err := Repair(ctx, filepath.Join(dir, "recordings"), nil)
-	if err != nil || len(results) != 1 {
-		t.Fatalf("Repair = %+v, %v; want one recording", results, err)
+	// Abort after Stop returns, but the folder is closed: the .part file stays.
+	unanswered.Abort()
+	if _, err := unanswered.Close(ctx, 0); !errors.Is(err, ErrAborted) {
+		t.Errorf("Close after Abort = %v, want ErrAborted", err)
 	}
-	if min := int64(1<<16 - 1600 - blockFrames); results[0].Frames < min {
-		t.Errorf("repaired %d frames, want at least the %d frames queued before Stop", results[0].Frames, min)
+	results, err := Repair(ctx, filepath.Join(dir, "recordings"), nil)
+	if err != nil || len(results) != 2 {
+		t.Fatalf("Repair = %+v, %v; want two recordings", results, err)
+	}
+	for _, res := range results {
+		want := int64(0)
+		if res.ID == callID {
+			// Everything queued before Stop: all full blocks and the synced part of the last.
+			want = 1<<16 - 1600 - blockFrames
+		}
+		if res.Frames < want {
+			t.Errorf("repaired %s with %d frames, want at least %d", res.ID, res.Frames, want)
+		}
 	}
 }
 
