@@ -5,7 +5,7 @@ Starting the hotline (SIP on udp/tcp 5060, HTTP API on http://127.0.0.1:8080, da
 Place a first call from another terminal:
     make call
   or, with SIPp by hand (a 10 s call, no audio from the caller):
-    sipp -sn uac -m 1 -d 10000 -s 1900 127.0.0.1:5060
+    sipp -sn uac -m 1 -d 10000 -s 1900 -p 5062 127.0.0.1:5060
 Then see the call, its recording and the WAV file:
     curl -s http://127.0.0.1:8080/api/v1/calls | python3 -m json.tool
     ls var/recordings/*/*/*/

@@ -32,17 +32,17 @@ func openDatabase(ctx context.Context, url, dataDir string, maxConns int, log *s
 	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		db.close(ctx)
+		db.close(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("database URL: %w (want postgres://user:password@host:5432/dbname)", err)
 	}
 	cfg.MaxConns = int32(maxConns)
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	if db.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
-		db.close(ctx)
+		db.close(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	if err := db.migrate(ctx, log); err != nil {
-		db.close(ctx)
+		db.close(context.WithoutCancel(ctx))
 		return nil, err
 	}
 	return db, nil
