@@ -155,16 +155,21 @@ func (c *Call) end(cause error) { c.cancel(cause) }
 
 // Reject refuses the call with the SIP status err maps to (RejectError sets it) and ends it with err.
 func (c *Call) Reject(err error) error {
-	code, reason := sipStatus(err)
 	c.end(err)
-	var hdrs []sip.Header
-	if code == sip.StatusNotAcceptableHere {
-		hdrs = append(hdrs, sip.NewHeader("Warning", `399 hotline "no common codec: offer PCMA (8) or PCMU (0) audio"`))
+	return c.refuse(sipStatus(err))
+}
+
+// refuse sends a final error response. The transaction layer retransmits it and absorbs the ACK; the call
+// does not wait for that ACK (a peer that never sends it must not hold a call slot for 32 s).
+func (c *Call) refuse(code int, reason string) error {
+	res := sip.NewResponseFromRequest(c.dialog.InviteRequest, code, reason, nil)
+	switch code {
+	case sip.StatusNotAcceptableHere:
+		res.AppendHeader(sip.NewHeader("Warning", `399 hotline "no common codec: offer PCMA (8) or PCMU (0) audio"`))
+	case sip.StatusServiceUnavailable:
+		res.AppendHeader(sip.NewHeader("Retry-After", "30"))
 	}
-	if code == sip.StatusServiceUnavailable {
-		hdrs = append(hdrs, sip.NewHeader("Retry-After", "30"))
-	}
-	return c.dialog.Respond(code, reason, nil, hdrs...)
+	return c.tx.Respond(res)
 }
 
 // Ring sends 180 Ringing.
@@ -286,11 +291,11 @@ func (c *Call) Hangup(cause error) {
 		c.bye()
 		return
 	}
-	code, reason := sip.StatusTemporarilyUnavailable, "Temporarily Unavailable"
 	if errors.Is(cause, ErrShutdown) {
-		code, reason = sip.StatusServiceUnavailable, "Service Unavailable"
+		_ = c.refuse(sip.StatusServiceUnavailable, "Service Unavailable")
+		return
 	}
-	go func() { _ = c.dialog.Respond(code, reason, nil) }()
+	_ = c.refuse(sip.StatusTemporarilyUnavailable, "Temporarily Unavailable")
 }
 
 // bye sends BYE in the background, once.

@@ -24,6 +24,8 @@ type Handler interface {
 	HandleCall(c *Call)
 }
 
+var setSIPDefaultLogger sync.Once
+
 // allowed lists the methods the server handles, for Allow headers.
 const allowed = "INVITE, ACK, BYE, CANCEL, OPTIONS"
 
@@ -69,6 +71,9 @@ func NewServer(cfg Config, engine *media.Engine, h Handler) (*Server, error) {
 	parser := sip.NewParser()
 	parser.MaxMessageLength = cfg.MaxMessage
 	sipLog := slog.New(quietHandler{cfg.Log.Handler()})
+	// sipgo falls back to its default logger in places no option reaches (a transport's parse errors);
+	// it is process-wide, so the first server's logger is the one kept.
+	setSIPDefaultLogger.Do(func() { sip.SetDefaultLogger(sipLog) })
 	ua, err := sipgo.NewUA(
 		sipgo.WithUserAgent(cfg.UserAgent),
 		sipgo.WithUserAgentParser(parser),
