@@ -15,11 +15,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -37,14 +39,15 @@ func main() {
 	cpu := flag.Int("cpu", -1, "pin the hotline to this CPU with taskset (-1: no pinning)")
 	bin := flag.String("bin", "bin/hotline", "the hotline binary")
 	keep := flag.Bool("keep", false, "keep the data folder (recordings) after the run")
+	profile := flag.String("profile", "", "write a CPU profile of the hotline over the whole run to this file")
 	flag.Parse()
-	if err := run(*calls, *duration, *rate, *cpu, *bin, *keep); err != nil {
+	if err := run(*calls, *duration, *rate, *cpu, *bin, *keep, *profile); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, talk time.Duration, rate float64, cpu int, bin string, keep bool) error {
+func run(n int, talk time.Duration, rate float64, cpu int, bin string, keep bool, profile string) error {
 	if rate == 0 {
 		rate = max(10, float64(n)/10)
 	}
@@ -82,6 +85,11 @@ func run(n int, talk time.Duration, rate float64, cpu int, bin string, keep bool
 		fmt.Sprintf("HOTLINE_MAX_CALLS_PER_SOURCE=%d", n+100),
 		"HOTLINE_LOG_LEVEL=warn",
 	)
+	debugPort, _ := sipptest.FreePort()
+	debugAddr := "127.0.0.1:" + strconv.Itoa(debugPort)
+	if profile != "" {
+		cmd.Env = append(cmd.Env, "HOTLINE_DEBUG_LISTEN="+debugAddr)
+	}
 	logFile, err := os.Create(filepath.Join(dir, "hotline.log"))
 	if err != nil {
 		return err
@@ -124,10 +132,18 @@ func run(n int, talk time.Duration, rate float64, cpu int, bin string, keep bool
 	stopPeak := make(chan struct{})
 	go func() { peak <- samplePeakRSS(pid, stopPeak) }()
 	start := time.Now()
+	if profile != "" {
+		go func() {
+			whole := talk + time.Duration(float64(n)/rate*float64(time.Second)) + 5*time.Second
+			if err := fetchProfile(debugAddr, profile, whole); err != nil {
+				fmt.Fprintln(os.Stderr, "load: profile:", err)
+			}
+		}()
+	}
 	res, err := sipptest.Run{
 		Scenario: scen, Target: "127.0.0.1:" + strconv.Itoa(sipPort), Calls: n, Limit: n, Rate: rate,
 		Timeout:  talk + time.Duration(float64(n)/rate*float64(time.Second)) + 2*time.Minute,
-		RTPPorts: [2]int{20000, 20000 + 8*n}, Dir: dir,
+		RTPPorts: [2]int{20000, 20000 + 8*n}, Dir: dir, CPUs: otherCPUs(cpu),
 	}.Exec(context.Background())
 	if err != nil {
 		return err
@@ -168,6 +184,35 @@ func run(n int, talk time.Duration, rate float64, cpu int, bin string, keep bool
 		return errors.New("some calls failed or were not recorded in full")
 	}
 	return nil
+}
+
+// otherCPUs lists the CPUs but cpu, for SIPp to run on while the hotline is pinned ("" when not pinned).
+func otherCPUs(cpu int) string {
+	if cpu < 0 {
+		return ""
+	}
+	var out []string
+	for i := 0; i < runtime.NumCPU(); i++ {
+		if i != cpu {
+			out = append(out, strconv.Itoa(i))
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+func fetchProfile(addr, path string, d time.Duration) error {
+	res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, int(d.Seconds())))
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, res.Body)
+	return err
 }
 
 func waitHealthy(addr string, exited <-chan struct{}) error {

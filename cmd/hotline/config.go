@@ -29,6 +29,7 @@ type serveConfig struct {
 	RecordingSync     time.Duration
 	PromptsDir        string
 	ShutdownGrace     time.Duration
+	DebugListen       string
 	LogLevel          slog.Level
 	LogFormat         string
 }
@@ -63,6 +64,7 @@ func serveSettings() *settings {
 	s.add("", "HOTLINE_SIP_MAX_TCP_PER_SOURCE", "32", "SIP TCP connections one address may hold")
 	s.add("", "HOTLINE_RECORDING_SYNC", "5s", "make each recording's file valid on disk this often")
 	s.add("", "HOTLINE_PROMPTS_DIR", "", "folder of WAV files (greeting.wav, hold.wav) replacing the built-in ones")
+	s.add("", "HOTLINE_DEBUG_LISTEN", "", "loopback address for Go's profiler (/debug/pprof/); empty: off")
 	s.add("", "HOTLINE_SHUTDOWN_GRACE", "15s", "on SIGTERM, how long hung-up calls get to finish their recordings")
 	return s
 }
@@ -128,6 +130,12 @@ func readServeConfig(s *settings) (serveConfig, error) {
 	c.PromptsDir = s.str("HOTLINE_PROMPTS_DIR")
 	if c.ShutdownGrace, err = s.duration("HOTLINE_SHUTDOWN_GRACE", 0); err != nil {
 		return c, err
+	}
+	if c.DebugListen = s.str("HOTLINE_DEBUG_LISTEN"); c.DebugListen != "" {
+		ap, err := netip.ParseAddrPort(c.DebugListen)
+		if err != nil || !ap.Addr().IsLoopback() {
+			return c, badValue{s.get("HOTLINE_DEBUG_LISTEN"), "a loopback address and port like 127.0.0.1:6060"}
+		}
 	}
 	if c.LogLevel, c.LogFormat, err = readLog(s); err != nil {
 		return c, err

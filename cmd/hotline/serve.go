@@ -107,6 +107,9 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		},
 		Log: log,
 	})
+	if cfg.DebugListen != "" {
+		go servePprof(cfg.DebugListen, log)
+	}
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- api.Serve(ln) }()
 

@@ -29,6 +29,8 @@ type Run struct {
 	Dir      string        // where SIPp writes its files; default a temp folder
 	// RTPPorts is the range SIPp takes its media ports from: runs in parallel need ranges of their own.
 	RTPPorts [2]int
+	// CPUs, when set, pins SIPp to these CPUs with taskset (e.g. "0"), away from a pinned hotline.
+	CPUs string
 }
 
 // Result is what SIPp reported.
@@ -126,7 +128,11 @@ func (r Run) Exec(ctx context.Context) (Result, error) {
 	args = append(args, r.Target)
 	ctx, cancel := context.WithTimeout(ctx, r.Timeout+30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "sipp", args...)
+	name := "sipp"
+	if r.CPUs != "" {
+		name, args = "taskset", append([]string{"-c", r.CPUs, "sipp"}, args...)
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = r.Dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

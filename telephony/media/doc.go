@@ -3,12 +3,14 @@
 //
 // # The packet path
 //
-// Each Session owns one UDP port pair. A goroutine per session reads the caller's RTP, latches the
-// caller's real source address (symmetric RTP), decodes G.711 into a reused buffer and hands the samples to
-// the call's Recorder at the position their RTP timestamps give; telephone-event packets go to a
-// DTMFDetector. One Pacer, for all sessions of the process, wakes every 20 ms on an absolute schedule and
-// sends each session's next frame from its Player, writing the same frame to the Recorder's other channel.
-// Nothing on this path allocates, logs above Debug, or touches the disk or the database.
+// Each Session owns one UDP port pair. One Pacer, for all sessions of the process, wakes every 20 ms on an
+// absolute schedule and, for each session in turn, takes the datagrams waiting on its socket in one
+// non-blocking recvmmsg, sends its next frame from its Player, and advances its Recorder. So a packet costs
+// its system call and nothing else: no goroutine per call, no wake-up per packet. The caller's packets
+// latch the caller's real source address (symmetric RTP), are decoded from G.711 into a reused buffer and
+// handed to the Recorder at the position their RTP timestamps give; telephone-event packets go to a
+// DTMFDetector. What was sent goes to the Recorder's other channel. Nothing on this path allocates, logs
+// above Debug, or touches the disk or the database.
 //
 // # Lifecycle
 //

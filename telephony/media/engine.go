@@ -39,9 +39,16 @@ func (e *Engine) NewSession(ip netip.Addr) (*Session, error) {
 	}
 	// RTCP is received and left unread: keep its buffer small so a chatty peer cannot pin memory.
 	_ = rtcpConn.SetReadBuffer(4096)
+	sock, err := newUDPSocket(rtpConn)
+	if err != nil {
+		rtpConn.Close()
+		rtcpConn.Close()
+		e.ports.release(port)
+		return nil, err
+	}
 	return &Session{
 		engine: e,
-		rtp:    rtpConn,
+		sock:   sock,
 		rtcp:   rtcpConn,
 		port:   port,
 		log:    e.log,

@@ -62,6 +62,7 @@ func (p *Pacer) run() {
 	start := time.Now()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	batch := new(recvBatch)
 	for k := int64(1); ; k++ {
 		wait := time.Until(start.Add(time.Duration(k) * FrameDuration))
 		if wait < -time.Second {
@@ -78,7 +79,7 @@ func (p *Pacer) run() {
 		now := time.Now()
 		p.mu.Lock()
 		for _, s := range p.sessions {
-			s.tick(now)
+			s.tick(now, batch)
 		}
 		p.mu.Unlock()
 	}

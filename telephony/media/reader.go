@@ -8,8 +8,8 @@ import (
 	"github.com/pion/rtp"
 )
 
-// reader is the state of a session's RTP reader goroutine: where the caller's packets may come from, how
-// their timestamps map onto the session's clock, and the DTMF detector.
+// reader is what a session knows of the caller's stream: where its packets may come from, how their
+// timestamps map onto the session's clock, and the DTMF detector. Used by the pacer goroutine only.
 type reader struct {
 	s      *Session
 	sdp    netip.AddrPort
@@ -29,6 +29,7 @@ type reader struct {
 	candCount  int
 	relearn    atomic.Bool
 	foreign    int64
+	pcm        [1500]int16
 	dtmf       DTMFDetector
 	dtmfAt     time.Time
 	dtmfOpen   bool
@@ -60,9 +61,13 @@ func (r *reader) accept(from netip.AddrPort, pkt *rtp.Packet, now time.Time) boo
 	if r.relearn.Swap(false) {
 		r.latched = false
 		r.sdp = *r.s.remote.Load()
+		r.s.sock.disconnect()
 	}
 	switch {
 	case r.latched && from == r.source:
+		if !r.s.sock.peer.IsValid() {
+			r.s.sock.connect(from) // back after a quiet spell
+		}
 	case !r.latched && from.Addr() == r.sdp.Addr():
 		r.latch(from, pkt)
 	case !r.latched:
@@ -93,10 +98,12 @@ func (r *reader) latch(from netip.AddrPort, pkt *rtp.Packet) {
 	}
 	r.latched, r.source, r.ssrc = true, from, pkt.SSRC
 	r.s.remote.Store(&from)
+	r.s.sock.connect(from)
 }
 
 // handle decodes audio to the recorder and feeds telephone-events to the detector.
-func (r *reader) handle(pkt *rtp.Packet, pcm []int16, now time.Time) {
+func (r *reader) handle(pkt *rtp.Packet, now time.Time) {
+	pcm := r.pcm[:]
 	pt := pkt.PayloadType
 	if r.dtmfPT >= 0 && int(pt) == r.dtmfPT {
 		r.dtmfAt, r.dtmfOpen = now, true

@@ -42,7 +42,7 @@ type Params struct {
 // Session is one call's RTP port pair and streams.
 type Session struct {
 	engine *Engine
-	rtp    *net.UDPConn
+	sock   udpSocket
 	rtcp   *net.UDPConn
 	port   int
 	log    *slog.Logger
@@ -54,29 +54,25 @@ type Session struct {
 	player atomic.Pointer[Player]
 
 	sending atomic.Bool
-	// lastRecv is when the last valid RTP arrived, as nanoseconds since start.
-	lastRecv atomic.Int64
 
 	// Pacer-only state.
-	sent    int64
-	hdr     rtp.Header
-	sendBuf [12 + FrameSamples]byte
-
-	// Reader-only state.
-	rd reader
+	sent     int64
+	lastRecv time.Duration // when the last valid RTP arrived, since start
+	hdr      rtp.Header
+	sendBuf  [12 + FrameSamples]byte
+	rd       reader
 
 	done     chan struct{}
 	doneOnce sync.Once
 	err      error
 	closed   atomic.Bool
-	wg       sync.WaitGroup
 }
 
 // Port is the session's RTP port (RTCP is Port+1).
 func (s *Session) Port() int { return s.port }
 
-// Start begins the media: the session's clock starts now (position 0 of the recording), the pacer sends
-// a frame every 20 ms and the reader takes the caller's RTP.
+// Start begins the media: the session's clock starts now (position 0 of the recording); every 20 ms the
+// pacer takes the caller's RTP and sends the next frame.
 func (s *Session) Start(p Params) {
 	s.p = p
 	s.start = time.Now()
@@ -86,8 +82,6 @@ func (s *Session) Start(p Params) {
 	s.hdr = rtp.Header{Version: 2, PayloadType: p.PT, SequenceNumber: uint16(rand.Uint32()),
 		Timestamp: rand.Uint32(), SSRC: rand.Uint32()}
 	s.sending.Store(true)
-	s.wg.Add(1)
-	go s.readLoop()
 	s.engine.pacer.add(s)
 }
 
@@ -142,9 +136,8 @@ func (s *Session) Close() int64 {
 	if !s.start.IsZero() {
 		s.engine.pacer.remove(s)
 	}
-	s.rtp.Close()
+	s.sock.conn.Close()
 	s.rtcp.Close()
-	s.wg.Wait()
 	s.engine.ports.release(s.port)
 	s.end(nil)
 	return end
@@ -157,9 +150,16 @@ func (s *Session) end(err error) {
 	})
 }
 
-// tick runs on the pacer goroutine: it sends every frame due by now and advances the recorder.
-func (s *Session) tick(now time.Time) {
+// tick runs on the pacer goroutine: it takes the caller's packets that arrived since the last tick, sends
+// every frame due by now and advances the recorder.
+func (s *Session) tick(now time.Time, b *recvBatch) {
 	elapsed := now.Sub(s.start)
+	s.receive(now, elapsed, b)
+	if s.sock.peer.IsValid() && elapsed-s.lastRecv > relatchQuiet {
+		// The latched source went quiet: listen to every source again, so the same stream arriving from
+		// a new address (a NAT rebinding) can be taken.
+		s.sock.disconnect()
+	}
 	due := int64(elapsed / FrameDuration)
 	if behind := due - s.sent; behind >= maxBurst {
 		// The process stalled: do not flood the caller with a burst; skip ahead (the timestamps jump, as
@@ -173,7 +173,7 @@ func (s *Session) tick(now time.Time) {
 	if r := s.p.Recorder; r != nil {
 		r.Advance(int64(elapsed) * SampleRate / int64(time.Second))
 	}
-	if t := s.p.Timeout; t > 0 && elapsed-time.Duration(s.lastRecv.Load()) > t {
+	if t := s.p.Timeout; t > 0 && elapsed-s.lastRecv > t {
 		s.end(ErrRTPTimeout)
 	}
 }
@@ -202,34 +202,31 @@ func (s *Session) sendFrame() {
 		n += copy(s.sendBuf[n:], payload)
 		// A send error (ICMP unreachable from a caller gone away) is not the pacer's business: the RTP
 		// timeout or the caller's BYE ends the call.
-		_, _ = s.rtp.WriteToUDPAddrPort(s.sendBuf[:n], *s.remote.Load())
+		s.sock.send(s.sendBuf[:n], *s.remote.Load())
 	}
 	if r := s.p.Recorder; r != nil {
 		r.WriteHeard(s.sent*FrameSamples, pcm)
 	}
 }
 
-func (s *Session) readLoop() {
-	defer s.wg.Done()
-	buf := make([]byte, 1500)
-	pcm := make([]int16, 1500)
+// receive takes every datagram waiting on the session's socket.
+func (s *Session) receive(now time.Time, elapsed time.Duration, b *recvBatch) {
 	var pkt rtp.Packet
 	for {
-		n, from, err := s.rtp.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			if !errors.Is(err, net.ErrClosed) {
-				s.log.Debug("rtp read stopped", "error", err)
+		n := s.sock.recv(b)
+		for i := 0; i < n; i++ {
+			d := &b.d[i]
+			if d.n == 0 || pkt.Unmarshal(d.buf[:d.n]) != nil || pkt.Version != 2 {
+				continue
 			}
+			if !s.rd.accept(d.from, &pkt, now) {
+				continue
+			}
+			s.lastRecv = elapsed
+			s.rd.handle(&pkt, now)
+		}
+		if n < batchSize {
 			return
 		}
-		if pkt.Unmarshal(buf[:n]) != nil || pkt.Version != 2 {
-			continue
-		}
-		now := time.Now()
-		if !s.rd.accept(from, &pkt, now) {
-			continue
-		}
-		s.lastRecv.Store(int64(now.Sub(s.start)))
-		s.rd.handle(&pkt, pcm, now)
 	}
 }

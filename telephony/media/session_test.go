@@ -234,6 +234,32 @@ func TestSessionLearnsANewSourceFromASequence(t *testing.T) {
 	}
 }
 
+// After the latched source goes quiet, the same stream (SSRC) from a new address is taken: a NAT rebinding.
+func TestSessionFollowsANATRebinding(t *testing.T) {
+	t.Parallel()
+	rec := newTape()
+	s, peer := setup(t, Params{Codec: PCMA, PT: 8, DTMFPT: -1, Recorder: rec})
+	rebound, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rebound.Close()
+	pkt := func(i int) *rtp.Packet {
+		return &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 8, SequenceNumber: uint16(i),
+			Timestamp: uint32(i) * FrameSamples, SSRC: 42}, Payload: make([]byte, FrameSamples)}
+	}
+	send(t, peer, s.Port(), pkt(0))
+	waitFor(t, "the first packet", func() bool { return len(rec.positions()) == 1 })
+	// Quiet for longer than relatchQuiet, then the stream goes on from another port.
+	waitFor(t, "the latched source to be let go", func() bool {
+		send(t, rebound, s.Port(), pkt(1))
+		return len(rec.positions()) == 2
+	})
+	if got := *s.remote.Load(); got != rebound.LocalAddr().(*net.UDPAddr).AddrPort() {
+		t.Errorf("sending to %s after the rebinding, want %s", got, rebound.LocalAddr())
+	}
+}
+
 // A caller who sends nothing ends the session with ErrRTPTimeout.
 func TestSessionTimesOutWithoutRTP(t *testing.T) {
 	t.Parallel()
@@ -311,13 +337,12 @@ func BenchmarkReceive(b *testing.B) {
 	s.remote.Store(&from)
 	raw, _ := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 8, SSRC: 1}, Payload: make([]byte, FrameSamples)}).Marshal()
 	var pkt rtp.Packet
-	pcm := make([]int16, 1500)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		_ = pkt.Unmarshal(raw)
 		now := time.Now()
 		if s.rd.accept(from, &pkt, now) {
-			s.rd.handle(&pkt, pcm, now)
+			s.rd.handle(&pkt, now)
 		}
 	}
 }
@@ -354,7 +379,6 @@ func FuzzReceive(f *testing.F) {
 		from := netip.MustParseAddrPort("127.0.0.1:4000")
 		s.remote.Store(&from)
 		var pkt rtp.Packet
-		pcm := make([]int16, 1500)
 		for _, raw := range [][]byte{a, b, a} {
 			if pkt.Unmarshal(raw) != nil || pkt.Version != 2 {
 				continue
@@ -362,7 +386,7 @@ func FuzzReceive(f *testing.F) {
 			now := time.Now()
 			rec.arrival = samplesSince(s.start, now)
 			if s.rd.accept(from, &pkt, now) {
-				s.rd.handle(&pkt, pcm, now)
+				s.rd.handle(&pkt, now)
 			}
 		}
 	})
