@@ -292,3 +292,32 @@ func TestBadSettingIsNamed(t *testing.T) {
 		}
 	}
 }
+
+// A caller who holds (re-INVITE a=sendonly) gets a=recvonly and the hotline stops sending; taken off hold
+// (a=sendrecv) the call goes on and ends normally.
+func TestReInviteHoldAndResume(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_ANSWER_DELAY=0s")
+	h.start()
+	scen, _ := sipptest.WriteScenario(t.TempDir(), "holder", sipptest.Holder)
+	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: scen, Calls: 1}))
+	c := h.waitEnded(1, 10*time.Second)[0]
+	if deref(c.EndReason) != "caller_hangup" || c.RecordingID == nil {
+		t.Fatalf("held call ended %q with recording %v; want caller_hangup with a recording", deref(c.EndReason), c.RecordingID)
+	}
+	// While held the caller hears nothing: the right channel has a stretch of silence of about the hold's
+	// 500 ms, and the greeting before and after it.
+	w := readWAV(t, h.recordingPath(c))
+	longest, run := 0, 0
+	for _, v := range w.right {
+		if v == 0 {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	if longest < 3200 {
+		t.Errorf("longest silence on the right channel %d ms; want the ~500 ms hold", longest/8)
+	}
+}

@@ -412,3 +412,36 @@ func (r *boundsRecorder) WriteCaller(pos int64, s []int16) {
 }
 func (r *boundsRecorder) WriteHeard(int64, []int16) {}
 func (r *boundsRecorder) Advance(int64)             {}
+
+// An hour of ticks, each late by a varying amount as real timers are: exactly one frame per 20 ms of the
+// session's clock is sent, and sequence numbers and timestamps advance by exactly one frame each.
+func TestNoDriftOverAnHour(t *testing.T) {
+	t.Parallel()
+	rec := newTape()
+	s, _ := setup(t, Params{Codec: PCMU, PT: 0, DTMFPT: -1, Recorder: rec})
+	s.engine.pacer.remove(s) // this test drives the ticks itself, on a clock of its own
+	start := time.Unix(0, 0)
+	s.start = start
+	seq0, ts0 := s.hdr.SequenceNumber, s.hdr.Timestamp
+	b := new(recvBatch)
+	const frames = 180_000 // one hour
+	for k := int64(0); k < frames; k++ {
+		late := time.Duration((k*7919)%13) * time.Millisecond // 0–12 ms late, never the same pattern twice in a row
+		s.tick(start.Add(time.Duration(k)*FrameDuration+late), b)
+	}
+	s.tick(start.Add(time.Hour), b)
+	if s.sent != frames+1 {
+		t.Errorf("%d frames sent in an hour, want %d", s.sent, frames+1)
+	}
+	if got := s.hdr.Timestamp - ts0; got != uint32((frames+1)*FrameSamples) {
+		t.Errorf("timestamp advanced %d, want %d", got, (frames+1)*FrameSamples)
+	}
+	if got := s.hdr.SequenceNumber - seq0; got != uint16((frames+1)%65536) {
+		t.Errorf("sequence advanced %d, want %d", got, (frames+1)%65536)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if n := int64(len(rec.heardAt)); n != frames+1 || rec.heardAt[n-1] != frames*FrameSamples {
+		t.Errorf("heard channel: %d frames, the last at %d", n, rec.heardAt[n-1])
+	}
+}

@@ -1,0 +1,213 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"hotline/calls"
+	"hotline/httpapi"
+	"hotline/internal/pgtest"
+	"hotline/migrations"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// dir is a recordings folder holding files by relative path.
+type dir string
+
+func (d dir) Open(rel string) (*os.File, error) { return os.Open(filepath.Join(string(d), rel)) }
+
+type fixture struct {
+	srv   *httptest.Server
+	store *calls.Store
+	call  *calls.Call
+	rec   calls.Recording
+	wav   []byte
+}
+
+func setup(t *testing.T, parts ...httpapi.Part) fixture {
+	t.Helper()
+	pool := pgtest.NewPool(t)
+	conn, err := pool.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrations.Up(context.Background(), conn.Conn()); err != nil {
+		t.Fatal(err)
+	}
+	conn.Release()
+	store := calls.NewStore(pool)
+	f := fixture{store: store}
+	folder := t.TempDir()
+	f.wav = []byte("RIFF....WAVEfmt " + strings.Repeat("x", 1000))
+	if err := os.MkdirAll(filepath.Join(folder, "2026/11/29"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	answered := time.Date(2026, 11, 29, 1, 0, 1, 0, time.UTC)
+	ended := answered.Add(time.Minute)
+	f.call = &calls.Call{ID: uuid.Must(uuid.NewV7()), NodeID: "n", SIPCallID: "x@y", Caller: "+84912345678",
+		Called: "1900", Transport: "udp", Source: "127.0.0.1:5060", Codec: "PCMA",
+		ArrivedAt: answered.Add(-time.Second), AnsweredAt: &answered, EndedAt: &ended, EndReason: "caller_hangup", Version: 1}
+	f.rec = calls.Recording{ID: uuid.Must(uuid.NewV7()), CallID: f.call.ID, Path: "2026/11/29/" + f.call.ID.String() + ".wav",
+		StartedAt: answered, Duration: time.Minute, Bytes: int64(len(f.wav)),
+		SHA256: strings.Repeat("a", 64)}
+	if err := os.WriteFile(filepath.Join(folder, f.rec.Path), f.wav, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Write(context.Background(), []*calls.Call{f.call}, []*calls.Recording{&f.rec}); err != nil {
+		t.Fatal(err)
+	}
+	api := httpapi.New(httpapi.Config{Calls: store, Audio: dir(folder), Parts: parts, Log: slog.New(slog.DiscardHandler)})
+	f.srv = httptest.NewServer(api.Handler())
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func get(t *testing.T, url string, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, b
+}
+
+func TestEndpoints(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	id, recID := f.call.ID.String(), f.rec.ID.String()
+	for _, tc := range []struct {
+		name, path string
+		status     int
+		contains   string
+	}{
+		{"list", "/api/v1/calls", 200, `"next_cursor":null`},
+		{"list by national number", "/api/v1/calls?number=0912345678", 200, id},
+		{"list by E.164", "/api/v1/calls?number=%2B84912345678", 200, id},
+		{"list by another number", "/api/v1/calls?number=0900000000", 200, `"items":[]`},
+		{"list by date", "/api/v1/calls?from=2026-11-29&to=2026-11-29", 200, id},
+		{"list by time", "/api/v1/calls?from=2026-11-29T09:00:00%2B07:00", 200, `"items":[]`},
+		{"limit too big", "/api/v1/calls?limit=501", 400, "limit must be"},
+		{"limit not a number", "/api/v1/calls?limit=ten", 400, "limit must be"},
+		{"bad from", "/api/v1/calls?from=yesterday", 400, "from must be"},
+		{"bad cursor", "/api/v1/calls?cursor=zzz", 400, "cursor"},
+		{"one call", "/api/v1/calls/" + id, 200, `"arrived_at":"2026-11-29T08:00:00+07:00"`},
+		{"call shape", "/api/v1/calls/" + id, 200, `"ticket_ids":[],"segments":[]`},
+		{"unknown call", "/api/v1/calls/" + uuid.NewString(), 404, "no call has this id"},
+		{"not an id", "/api/v1/calls/42", 404, "no call"},
+		{"recording", "/api/v1/recordings/" + recID, 200, `"duration_seconds":60`},
+		{"unknown recording", "/api/v1/recordings/" + uuid.NewString(), 404, "no recording"},
+		{"unknown endpoint", "/api/v1/nothing", 404, "no such endpoint"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, body := get(t, f.srv.URL+tc.path)
+			if res.StatusCode != tc.status || !strings.Contains(string(body), tc.contains) {
+				t.Errorf("GET %s: %d %s; want %d containing %s", tc.path, res.StatusCode, body, tc.status, tc.contains)
+			}
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("Content-Type %q", ct)
+			}
+			if tc.status >= 400 {
+				var e struct{ Error string }
+				if json.Unmarshal(body, &e) != nil || e.Error == "" {
+					t.Errorf("error body %s: want {\"error\": ...}", body)
+				}
+			}
+		})
+	}
+}
+
+func TestAudioRanges(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	url := f.srv.URL + "/api/v1/recordings/" + f.rec.ID.String() + "/audio"
+	n := len(f.wav)
+	for _, tc := range []struct {
+		rng    string
+		status int
+		body   string
+		cr     string
+	}{
+		{"", 200, string(f.wav), ""},
+		{"bytes=0-9", 206, string(f.wav[:10]), "bytes 0-9/" + itoa(n)},
+		{"bytes=500-599", 206, string(f.wav[500:600]), "bytes 500-599/" + itoa(n)},
+		{"bytes=-20", 206, string(f.wav[n-20:]), "bytes " + itoa(n-20) + "-" + itoa(n-1) + "/" + itoa(n)},
+		{"bytes=" + itoa(n+5) + "-", 416, "", "bytes */" + itoa(n)},
+	} {
+		res, body := get(t, url, "Range", tc.rng)
+		if res.StatusCode != tc.status || (tc.status != 416 && string(body) != tc.body) || res.Header.Get("Content-Range") != tc.cr {
+			t.Errorf("Range %q: %d, Content-Range %q, %d bytes; want %d, %q", tc.rng, res.StatusCode,
+				res.Header.Get("Content-Range"), len(body), tc.status, tc.cr)
+		}
+		if tc.status != 416 && res.Header.Get("Content-Type") != "audio/wav" {
+			t.Errorf("Range %q: Content-Type %q", tc.rng, res.Header.Get("Content-Type"))
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// With the database gone, reads answer 503 saying so, and /healthz names the part that is down.
+func TestDatabaseDown(t *testing.T) {
+	t.Parallel()
+	cfg, _ := pgxpool.ParseConfig("postgres://nobody@127.0.0.1:1/none?connect_timeout=1")
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	api := httpapi.New(httpapi.Config{
+		Calls: calls.NewStore(pool), Audio: dir(t.TempDir()), Log: slog.New(slog.DiscardHandler),
+		Parts: []httpapi.Part{
+			{Name: "sip", Check: func(context.Context) error { return nil }},
+			{Name: "database", Check: func(ctx context.Context) error { return pool.Ping(ctx) }},
+		},
+	})
+	srv := httptest.NewServer(api.Handler())
+	defer srv.Close()
+	res, body := get(t, srv.URL+"/api/v1/calls")
+	if res.StatusCode != 503 || !strings.Contains(string(body), "database") {
+		t.Errorf("list with the database down: %d %s; want 503 naming the database", res.StatusCode, body)
+	}
+	res, body = get(t, srv.URL+"/healthz")
+	var h struct {
+		Status string   `json:"status"`
+		Down   []string `json:"down"`
+	}
+	if err := json.Unmarshal(body, &h); err != nil || res.StatusCode != 503 || len(h.Down) != 1 || h.Down[0] != "database" {
+		t.Errorf("healthz: %d %s; want 503 naming the database", res.StatusCode, body)
+	}
+}
+
+func TestHealthzOK(t *testing.T) {
+	t.Parallel()
+	f := setup(t, httpapi.Part{Name: "sip", Check: func(context.Context) error { return nil }})
+	res, body := get(t, f.srv.URL+"/healthz")
+	if res.StatusCode != 200 || strings.TrimSpace(string(body)) != `{"status":"ok"}` {
+		t.Errorf("healthz: %d %s", res.StatusCode, body)
+	}
+	f2 := setup(t, httpapi.Part{Name: "sip", Check: func(context.Context) error { return errors.New("closed") }})
+	if res, _ := get(t, f2.srv.URL+"/healthz"); res.StatusCode != 503 {
+		t.Errorf("healthz with SIP down: %d, want 503", res.StatusCode)
+	}
+}
