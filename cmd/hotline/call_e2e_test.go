@@ -199,9 +199,9 @@ func TestRefusedAndCancelledCallsAreStored(t *testing.T) {
 	h.start()
 	dir := t.TempDir()
 
-	refused, _ := sipptest.WriteScenario(dir, "refused", sipptest.Refused)
+	refused, _ := sipptest.WriteScenario(dir, sipptest.Refused)
 	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: refused, Calls: 1, Caller: "0987000111"}))
-	cancel, _ := sipptest.WriteScenario(dir, "cancel", sipptest.Canceller)
+	cancel, _ := sipptest.WriteScenario(dir, sipptest.Canceller)
 	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: cancel, Calls: 1, Caller: "0987000222"}))
 
 	cs := h.waitEnded(2, 20*time.Second)

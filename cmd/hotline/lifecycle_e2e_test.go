@@ -299,7 +299,7 @@ func TestReInviteHoldAndResume(t *testing.T) {
 	t.Parallel()
 	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_ANSWER_DELAY=0s")
 	h.start()
-	scen, _ := sipptest.WriteScenario(t.TempDir(), "holder", sipptest.Holder)
+	scen, _ := sipptest.WriteScenario(t.TempDir(), sipptest.Holder)
 	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: scen, Calls: 1}))
 	c := h.waitEnded(1, 10*time.Second)[0]
 	if deref(c.EndReason) != "caller_hangup" || c.RecordingID == nil {

@@ -23,9 +23,9 @@ var (
 	G729 = Codec{18, "G729"}
 )
 
-// Caller describes a calling scenario.
+// Caller describes a calling scenario: INVITE, ACK, talk, BYE.
 type Caller struct {
-	Offer []Codec // in offer order
+	Offer []Codec // in offer order; default PCMA
 	// Stream is a raw G.711 file (see ToneFile) streamed in a loop from the ACK to the BYE with the first
 	// offered codec's payload type; "" streams nothing.
 	Stream string
@@ -33,91 +33,6 @@ type Caller struct {
 	// ExpectCodec fails the call unless the 200 OK's SDP names this codec ("" checks nothing).
 	ExpectCodec string
 }
-
-var callerTmpl = template.Must(template.New("caller").Parse(`<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="hotline caller">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "Nguyen Van An" <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=caller 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [rtpstream_audio_port] RTP/AVP{{range .Offer}} {{.PT}}{{end}} 101
-{{- range .Offer}}
-      a=rtpmap:{{.PT}} {{.Name}}/8000{{end}}
-      a=rtpmap:101 telephone-event/8000
-      a=fmtp:101 0-16
-      a=ptime:20
-      a=sendrecv
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rtd="true" rrs="true">
-{{- if .ExpectCodec}}
-    <action>
-      <ereg regexp="a=rtpmap:[0-9]+ {{.ExpectCodec}}/8000" search_in="body" check_it="true" assign_to="codec"/>
-    </action>
-{{- end}}
-  </recv>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "Nguyen Van An" <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      [routes]
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-{{- if .Stream}}
-  <nop><action><exec rtp_stream="{{.Stream}},-1,{{(index .Offer 0).PT}}"/></action></nop>
-{{- end}}
-  <pause milliseconds="{{.TalkMS}}"/>
-{{- if .Stream}}
-  <nop><action><exec rtp_stream="pause"/></action></nop>
-{{- end}}
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "Nguyen Van An" <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 2 BYE
-      [routes]
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200" crlf="true"/>
-{{- if .ExpectCodec}}
-  <Reference variables="codec"/>
-{{- end}}
-  <ResponseTimeRepartition value="10, 20, 50, 100, 200, 500, 1000"/>
-</scenario>
-`))
 
 // Write renders the caller scenario into dir and returns its path.
 func (c Caller) Write(dir string) (string, error) {
@@ -127,63 +42,229 @@ func (c Caller) Write(dir string) (string, error) {
 	if strings.Contains(c.Stream, ",") {
 		return "", fmt.Errorf("stream file %q: SIPp cannot stream a path with a comma", c.Stream)
 	}
-	var b bytes.Buffer
-	err := callerTmpl.Execute(&b, struct {
-		Caller
-		TalkMS int64
-	}{c, c.Talk.Milliseconds()})
-	if err != nil {
-		return "", err
-	}
-	return writeFile(dir, "caller", b.Bytes())
+	return render(dir, "caller", c)
 }
 
-func writeFile(dir, name string, data []byte) (string, error) {
+// Waiter is a caller that streams Stream (if set) after the ACK and then waits up to Wait for the
+// hotline's BYE, which it answers 200: for calls the hotline ends (RTP timeout, shutdown).
+type Waiter struct {
+	Stream string
+	Wait   time.Duration
+}
+
+// Write renders the waiting caller into dir and returns its path.
+func (w Waiter) Write(dir string) (string, error) { return render(dir, "waiter", w) }
+
+// The fixed scenarios, for WriteScenario.
+const (
+	// Canceller sends CANCEL after the 180 Ringing and expects 200 for it and 487 for the INVITE.
+	Canceller = "canceller"
+	// Refused offers only G.729 and expects 488 Not Acceptable Here.
+	Refused = "refused"
+	// Holder puts the hotline on hold with a re-INVITE (a=sendonly; the answer must say a=recvonly),
+	// takes it off hold (a=sendrecv), then hangs up.
+	Holder = "holder"
+)
+
+// WriteScenario writes a fixed scenario (Canceller, Refused, Holder) into dir.
+func WriteScenario(dir, name string) (string, error) { return render(dir, name, nil) }
+
+func render(dir, name string, data any) (string, error) {
+	var b bytes.Buffer
+	if err := scenarios.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
 	f, err := os.CreateTemp(dir, name+"-*.xml")
 	if err != nil {
 		return "", err
 	}
-	if _, err := f.Write(data); err != nil {
+	if _, err := f.Write(b.Bytes()); err != nil {
 		f.Close()
 		return "", err
 	}
 	return filepath.Clean(f.Name()), f.Close()
 }
 
-// Canceller is a caller that sends CANCEL after the 180 Ringing and expects 200 for it and 487 for the
-// INVITE.
-const Canceller = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+// invite is what the "invite" block needs: a first INVITE or a re-INVITE (CSeq > 1) with an offer.
+type invite struct {
+	CSeq      int
+	Port      string // "[media_port]" or "[rtpstream_audio_port]"
+	Offer     []Codec
+	Direction string
+}
+
+func first(port string, offer []Codec) invite {
+	return invite{CSeq: 1, Port: port, Offer: offer, Direction: "sendrecv"}
+}
+
+var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
+	"first": first,
+	"reinvite": func(cseq int, dir string) invite {
+		return invite{CSeq: cseq, Port: "[media_port]", Offer: []Codec{PCMA}, Direction: dir}
+	},
+	"ms": func(d time.Duration) int64 { return d.Milliseconds() },
+	"pcma": func() []Codec { return []Codec{PCMA} },
+	"g729": func() []Codec { return []Codec{G729} },
+}).Parse(`
+{{- define "head"}}<?xml version="1.0" encoding="ISO-8859-1" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="hotline caller who cancels">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
+<scenario name="{{.}}">
+{{- end}}
+
+{{- define "dialog"}}
+      From: "Nguyen Van An" <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
       Call-ID: [call_id]
-      CSeq: 1 INVITE
+{{- end}}
+
+{{- define "contact"}}
       Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
       Max-Forwards: 70
+{{- end}}
+
+{{- define "invite"}}
+  <send retrans="500">
+    <![CDATA[
+      INVITE {{if eq .CSeq 1}}sip:[service]@[remote_ip]:[remote_port]{{else}}[next_url]{{end}} SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+{{- template "dialog"}}
+      CSeq: {{.CSeq}} INVITE
+{{- if gt .CSeq 1}}
+      [routes]
+{{- end}}
+{{- template "contact"}}
       Content-Type: application/sdp
       Content-Length: [len]
 
       v=0
-      o=caller 1 1 IN IP[local_ip_type] [local_ip]
+      o=caller 53655765 {{.CSeq}} IN IP[local_ip_type] [local_ip]
       s=-
       c=IN IP[media_ip_type] [media_ip]
       t=0 0
-      m=audio [media_port] RTP/AVP 8
-      a=rtpmap:8 PCMA/8000
+      m=audio {{.Port}} RTP/AVP{{range .Offer}} {{.PT}}{{end}} 101
+{{- range .Offer}}
+      a=rtpmap:{{.PT}} {{.Name}}/8000
+{{- end}}
+      a=rtpmap:101 telephone-event/8000
+      a=fmtp:101 0-16
+      a=ptime:20
+      a={{.Direction}}
     ]]>
   </send>
   <recv response="100" optional="true"/>
+{{- end}}
+
+{{- define "ack"}}
+  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+{{- template "dialog"}}
+      CSeq: {{.}} ACK
+      [routes]
+{{- template "contact"}}
+      Content-Length: 0
+
+    ]]>
+  </send>
+{{- end}}
+
+{{- define "ack-error"}}
+  <send>
+    <![CDATA[
+      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      [last_Via:]
+{{- template "dialog"}}
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+{{- end}}
+
+{{- define "bye"}}
+  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+{{- template "dialog"}}
+      CSeq: {{.}} BYE
+      [routes]
+{{- template "contact"}}
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" crlf="true"/>
+{{- end}}
+
+{{- define "answered"}}
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rtd="true" rrs="true">
+{{- if .}}
+    <action>
+      <ereg regexp="a=rtpmap:[0-9]+ {{.}}/8000" search_in="body" check_it="true" assign_to="codec"/>
+    </action>
+{{- end}}
+  </recv>
+{{- end}}
+
+{{- define "caller"}}{{template "head" "hotline caller"}}
+{{- template "invite" (first "[rtpstream_audio_port]" .Offer)}}
+{{- template "answered" .ExpectCodec}}
+{{- template "ack" 1}}
+{{- if .Stream}}
+  <nop><action><exec rtp_stream="{{.Stream}},-1,{{(index .Offer 0).PT}}"/></action></nop>
+{{- end}}
+  <pause milliseconds="{{ms .Talk}}"/>
+{{- if .Stream}}
+  <nop><action><exec rtp_stream="pause"/></action></nop>
+{{- end}}
+{{- template "bye" 2}}
+{{- if .ExpectCodec}}
+  <Reference variables="codec"/>
+{{- end}}
+  <ResponseTimeRepartition value="10, 20, 50, 100, 200, 500, 1000"/>
+</scenario>
+{{end}}
+
+{{- define "waiter"}}{{template "head" "hotline caller waiting for the hotline's BYE"}}
+{{- template "invite" (first "[rtpstream_audio_port]" pcma)}}
+{{- template "answered" ""}}
+{{- template "ack" 1}}
+{{- if .Stream}}
+  <nop><action><exec rtp_stream="{{.Stream}},-1,8"/></action></nop>
+{{- end}}
+  <recv request="BYE" timeout="{{ms .Wait}}"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+{{- template "contact"}}
+      Content-Length: 0
+
+    ]]>
+  </send>
+{{- if .Stream}}
+  <nop><action><exec rtp_stream="pause"/></action></nop>
+{{- end}}
+</scenario>
+{{end}}
+
+{{- define "canceller"}}{{template "head" "hotline caller who cancels"}}
+{{- template "invite" (first "[media_port]" pcma)}}
   <recv response="180"/>
   <send>
     <![CDATA[
       CANCEL sip:[service]@[remote_ip]:[remote_port] SIP/2.0
       [last_Via:]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
+      From: "Nguyen Van An" <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
       To: <sip:[service]@[remote_ip]:[remote_port]>
       Call-ID: [call_id]
       CSeq: 1 CANCEL
@@ -194,311 +275,36 @@ const Canceller = `<?xml version="1.0" encoding="ISO-8859-1" ?>
   </send>
   <recv response="200"/>
   <recv response="487"/>
-  <send>
-    <![CDATA[
-      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+{{- template "ack-error"}}
 </scenario>
-`
+{{end}}
 
-// Refused is a caller offering only G.729 that expects 488 Not Acceptable Here.
-const Refused = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="hotline caller without G.711">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=caller 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 18
-      a=rtpmap:18 G729/8000
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
+{{- define "refused"}}{{template "head" "hotline caller without G.711"}}
+{{- template "invite" (first "[media_port]" g729)}}
   <recv response="488"/>
-  <send>
-    <![CDATA[
-      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+{{- template "ack-error"}}
 </scenario>
-`
+{{end}}
 
-// WriteScenario writes a fixed scenario (Canceller, Refused) into dir.
-func WriteScenario(dir, name, xml string) (string, error) {
-	return writeFile(dir, name, []byte(xml))
-}
-
-// Waiter is a caller that streams Stream (if set) after the ACK and then waits up to Wait for the
-// hotline's BYE, which it answers 200: for calls the hotline ends (RTP timeout, shutdown).
-type Waiter struct {
-	Stream string
-	Wait   time.Duration
-}
-
-var waiterTmpl = template.Must(template.New("waiter").Parse(`<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="hotline caller waiting for the hotline's BYE">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=caller 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [rtpstream_audio_port] RTP/AVP 8
-      a=rtpmap:8 PCMA/8000
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="200" rtd="true" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      [routes]
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-{{- if .Stream}}
-  <nop><action><exec rtp_stream="{{.Stream}},-1,8"/></action></nop>
-{{- end}}
-  <recv request="BYE" timeout="{{.WaitMS}}"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Content-Length: 0
-
-    ]]>
-  </send>
-{{- if .Stream}}
-  <nop><action><exec rtp_stream="pause"/></action></nop>
-{{- end}}
-</scenario>
-`))
-
-// Write renders the waiting caller into dir and returns its path.
-func (w Waiter) Write(dir string) (string, error) {
-	var b bytes.Buffer
-	if err := waiterTmpl.Execute(&b, struct {
-		Waiter
-		WaitMS int64
-	}{w, w.Wait.Milliseconds()}); err != nil {
-		return "", err
-	}
-	return writeFile(dir, "waiter", b.Bytes())
-}
-
-// Holder is a caller that puts the hotline on hold with a re-INVITE (a=sendonly; the answer must say
-// a=recvonly), takes it off hold (a=sendrecv), then hangs up.
-const Holder = `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="hotline caller who holds">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=caller 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8
-      a=rtpmap:8 PCMA/8000
-      a=sendrecv
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="200" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      [routes]
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+{{- define "holder"}}{{template "head" "hotline caller who holds"}}
+{{- template "invite" (first "[media_port]" pcma)}}
+{{- template "answered" ""}}
+{{- template "ack" 1}}
   <pause milliseconds="500"/>
-  <send retrans="500">
-    <![CDATA[
-      INVITE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 2 INVITE
-      [routes]
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=caller 1 2 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8
-      a=rtpmap:8 PCMA/8000
-      a=sendonly
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
+{{- template "invite" (reinvite 2 "sendonly")}}
   <recv response="200">
-    <action>
-      <ereg regexp="a=recvonly" search_in="body" check_it="true" assign_to="held"/>
-    </action>
+    <action><ereg regexp="a=recvonly" search_in="body" check_it="true" assign_to="held"/></action>
   </recv>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 2 ACK
-      [routes]
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+{{- template "ack" 2}}
   <pause milliseconds="500"/>
-  <send retrans="500">
-    <![CDATA[
-      INVITE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 3 INVITE
-      [routes]
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=caller 1 3 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8
-      a=rtpmap:8 PCMA/8000
-      a=sendrecv
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
+{{- template "invite" (reinvite 3 "sendrecv")}}
   <recv response="200">
-    <action>
-      <ereg regexp="a=sendrecv" search_in="body" check_it="true" assign_to="resumed"/>
-    </action>
+    <action><ereg regexp="a=sendrecv" search_in="body" check_it="true" assign_to="resumed"/></action>
   </recv>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 3 ACK
-      [routes]
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
+{{- template "ack" 3}}
   <pause milliseconds="500"/>
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[caller]@[local_ip]:[local_port]>;tag=[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 4 BYE
-      [routes]
-      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200" crlf="true"/>
+{{- template "bye" 4}}
   <Reference variables="held,resumed"/>
 </scenario>
-`
+{{end}}
+`))
