@@ -102,7 +102,7 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 	"reinvite": func(cseq int, dir string) invite {
 		return invite{CSeq: cseq, Port: "[media_port]", Offer: []Codec{PCMA}, Direction: dir}
 	},
-	"ms": func(d time.Duration) int64 { return d.Milliseconds() },
+	"ms":   func(d time.Duration) int64 { return d.Milliseconds() },
 	"pcma": func() []Codec { return []Codec{PCMA} },
 	"g729": func() []Codec { return []Codec{G729} },
 }).Parse(`
