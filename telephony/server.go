@@ -110,9 +110,14 @@ func NewServer(cfg Config, engine *media.Engine, h Handler) (*Server, error) {
 // Start binds every listener; it fails if any cannot be bound.
 func (s *Server) Start(ctx context.Context) error {
 	for _, l := range s.cfg.Listen {
+		// Listen on exactly the family asked for: "udp" on 0.0.0.0 would also take IPv6.
+		family := "4"
+		if ap, err := netip.ParseAddrPort(l.Addr); err == nil && ap.Addr().Is6() {
+			family = "6"
+		}
 		switch l.Network {
 		case "udp":
-			conn, err := net.ListenPacket("udp", l.Addr)
+			conn, err := net.ListenPacket("udp"+family, l.Addr)
 			if err != nil {
 				s.closeListeners()
 				return fmt.Errorf("listen sip udp %s: %w", l.Addr, err)
@@ -120,7 +125,7 @@ func (s *Server) Start(ctx context.Context) error {
 			s.addListener("udp", conn.LocalAddr().String(), conn.Close)
 			go s.serve("udp", func() error { return s.srv.ServeUDP(conn) })
 		case "tcp":
-			ln, err := net.Listen("tcp", l.Addr)
+			ln, err := net.Listen("tcp"+family, l.Addr)
 			if err != nil {
 				s.closeListeners()
 				return fmt.Errorf("listen sip tcp %s: %w", l.Addr, err)

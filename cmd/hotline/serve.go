@@ -141,6 +141,6 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	if err := writer.Stop(grace); err != nil {
 		log.Error("recordings still being written at stop", "error", err)
 	}
-	log.Info("hotline stopped", "calls_hung_up", n)
+	log.Info("hotline stopped", "calls_in_progress_at_stop", n)
 	return nil
 }
