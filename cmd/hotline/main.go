@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // verb is one subcommand.
@@ -62,16 +63,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case err == nil:
 			return 0
 		case errors.As(err, &ue), errors.As(err, &bv):
-			fmt.Fprintf(stderr, "hotline %s: %v\n", v.name, err)
+			fmt.Fprintf(stderr, "hotline %s: %s\n", v.name, oneLine(err))
 			return 2
 		default:
-			fmt.Fprintf(stderr, "hotline %s: %v\n", v.name, err)
+			fmt.Fprintf(stderr, "hotline %s: %s\n", v.name, oneLine(err))
 			return 1
 		}
 	}
 	fmt.Fprintf(stderr, "hotline: unknown command %q\n", args[0])
 	printHelp(stderr)
 	return 2
+}
+
+// oneLine writes an error on one line (drivers' messages may span several).
+func oneLine(err error) string {
+	text := strings.NewReplacer(":\n", ": ", "\n", "; ").Replace(err.Error())
+	return strings.Join(strings.Fields(text), " ")
 }
 
 func printHelp(w io.Writer) {
