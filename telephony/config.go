@@ -54,7 +54,12 @@ type Config struct {
 	// RTPTimeout ends a call whose caller sends no RTP for this long (default 60 s; negative: never).
 	RTPTimeout time.Duration
 	UserAgent  string
-	Log        *slog.Logger
+	// Registry, when set, lets operators REGISTER with digest authentication in Realm (default "hotline");
+	// NonceKey signs the digest nonces (every node of one hotline must share it; default: random).
+	Registry Registry
+	Realm    string
+	NonceKey []byte
+	Log      *slog.Logger
 }
 
 func (c *Config) setDefaults() {
@@ -78,6 +83,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.UserAgent == "" {
 		c.UserAgent = "hotline"
+	}
+	if c.Realm == "" {
+		c.Realm = "hotline"
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)

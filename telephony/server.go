@@ -26,8 +26,6 @@ type Handler interface {
 
 var setSIPDefaultLogger sync.Once
 
-// allowed lists the methods the server handles, for Allow headers.
-const allowed = "INVITE, ACK, BYE, CANCEL, OPTIONS"
 
 // Server is the SIP front end.
 type Server struct {
@@ -39,6 +37,8 @@ type Server struct {
 	ua     *sipgo.UserAgent
 	srv    *sipgo.Server
 	client *sipgo.Client
+	reg    *registrar
+	allow  string // the methods handled, for Allow headers
 
 	mu       sync.Mutex
 	dialogs  map[string]*Call // by dialog id
@@ -104,6 +104,12 @@ func NewServer(cfg Config, engine *media.Engine, h Handler) (*Server, error) {
 	s.srv.OnCancel(s.onCancel)
 	s.srv.OnOptions(s.onOptions)
 	s.srv.OnNoRoute(s.onOther)
+	s.allow = "INVITE, ACK, BYE, CANCEL, OPTIONS"
+	if cfg.Registry != nil {
+		s.reg = newRegistrar(s, cfg.Registry, cfg.Realm, cfg.NonceKey)
+		s.srv.OnRegister(s.reg.onRegister)
+		s.allow += ", REGISTER"
+	}
 	return s, nil
 }
 
@@ -221,14 +227,14 @@ func (s *Server) Stop(ctx context.Context) error {
 
 func (s *Server) onOptions(req *sip.Request, tx sip.ServerTransaction) {
 	res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", nil)
-	res.AppendHeader(sip.NewHeader("Allow", allowed))
+	res.AppendHeader(sip.NewHeader("Allow", s.allow))
 	res.AppendHeader(sip.NewHeader("Accept", "application/sdp"))
 	s.respond(tx, res)
 }
 
 func (s *Server) onOther(req *sip.Request, tx sip.ServerTransaction) {
 	res := sip.NewResponseFromRequest(req, sip.StatusMethodNotAllowed, "Method Not Allowed", nil)
-	res.AppendHeader(sip.NewHeader("Allow", allowed))
+	res.AppendHeader(sip.NewHeader("Allow", s.allow))
 	s.respond(tx, res)
 }
 
