@@ -78,12 +78,15 @@ func (c *Call) finish() {
 
 // onReinvite answers an INVITE inside a dialog: a hold, a resume or a new media address.
 func (s *Server) onReinvite(req *sip.Request, tx sip.ServerTransaction) {
-	c := s.dialogOf(req)
-	if c == nil {
-		s.refuse(req, tx, errUnknownDialog)
+	if c := s.dialogOf(req); c != nil {
+		c.reinvite(req, tx)
 		return
 	}
-	c.reinvite(req, tx)
+	if l := s.legOf(req); l != nil {
+		l.reinvite(req, tx)
+		return
+	}
+	s.refuse(req, tx, errUnknownDialog)
 }
 
 func (c *Call) reinvite(req *sip.Request, tx sip.ServerTransaction) {

@@ -41,7 +41,8 @@ type Server struct {
 	allow  string // the methods handled, for Allow headers
 
 	mu       sync.Mutex
-	dialogs  map[string]*Call // by dialog id
+	dialogs  map[string]*Call // inbound calls by dialog id
+	legs     map[string]*Leg  // outbound legs by dialog id
 	perSrc   map[netip.Addr]int
 	calls    int
 	ports    map[string]int // listening port per network
@@ -65,6 +66,7 @@ func NewServer(cfg Config, engine *media.Engine, h Handler) (*Server, error) {
 		media:   engine,
 		handler: h,
 		dialogs: map[string]*Call{},
+		legs:    map[string]*Leg{},
 		perSrc:  map[netip.Addr]int{},
 		ports:   map[string]int{},
 	}
@@ -254,6 +256,11 @@ func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {
 func (s *Server) onBye(req *sip.Request, tx sip.ServerTransaction) {
 	c := s.dialogOf(req)
 	if c == nil {
+		if l := s.legOf(req); l != nil {
+			_ = l.dialog.ReadBye(req, tx)
+			l.cancel(ErrCallerHangup)
+			return
+		}
 		s.respond(tx, sip.NewResponseFromRequest(req, sip.StatusCallTransactionDoesNotExists,
 			"Call/Transaction Does Not Exist", nil))
 		return
@@ -280,6 +287,17 @@ func (s *Server) dialogOf(req *sip.Request) *Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.dialogs[id]
+}
+
+// legOf finds the outbound leg a request belongs to.
+func (s *Server) legOf(req *sip.Request) *Leg {
+	id, err := sip.DialogIDFromRequestUAC(req)
+	if err != nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.legs[id]
 }
 
 // admit counts a new call against the limits; it says why not when the call must be refused.

@@ -53,5 +53,6 @@ func (e *Engine) NewSession(ip netip.Addr) (*Session, error) {
 		port:   port,
 		log:    e.log,
 		done:   make(chan struct{}),
+		dtmfQ:  make(chan byte, 16),
 	}, nil
 }

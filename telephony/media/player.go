@@ -1,5 +1,16 @@
 package media
 
+import "time"
+
+// source is what a session sends: a Player's clips, or a bridged peer's audio.
+type source interface {
+	// next returns the frame to send at time at, as PCM (for the recording) and in codec c.
+	next(c Codec, at time.Time) (pcm []int16, payload []byte)
+}
+
+// sourceBox holds a source for an atomic pointer.
+type sourceBox struct{ source }
+
 // Player is what one call hears: a list of clips played once, in order, then a clip looped until the
 // player is replaced (e.g. the greeting, then hold audio). A Player is used by the pacer goroutine only,
 // after it is handed to Session.Play; build a new one to change what the caller hears.
@@ -43,7 +54,7 @@ func silenceFrame(c Codec) ([]int16, []byte) {
 }
 
 // next returns the next 20 ms frame.
-func (p *Player) next(c Codec) ([]int16, []byte) {
+func (p *Player) next(c Codec, _ time.Time) ([]int16, []byte) {
 	for p.item < len(p.items) {
 		clip := p.items[p.item]
 		if p.frame < clip.Frames() {

@@ -130,14 +130,21 @@ func (r *reader) handle(pkt *rtp.Packet, now time.Time) {
 	default:
 		return // comfort noise and anything else: silence in the recording
 	}
-	if rec := r.s.p.Recorder; rec != nil && n > 0 {
-		rec.WriteCaller(r.position(pkt, now), pcm[:n])
+	if n == 0 {
+		return
+	}
+	pos := r.position(pkt, now)
+	if rec := r.s.p.Recorder; rec != nil {
+		rec.WriteCaller(pos, pcm[:n])
+	}
+	if rx := r.s.rx.Load(); rx != nil {
+		rx.write(pos, pcm[:n])
 	}
 }
 
 func (r *reader) press(ev DTMFEvent) {
-	if f := r.s.p.OnDTMF; f != nil {
-		f(ev.Digit)
+	if f := r.s.onDTMF.Load(); f != nil {
+		(*f)(ev.Digit)
 	}
 }
 

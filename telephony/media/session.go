@@ -51,12 +51,18 @@ type Session struct {
 	start time.Time
 	// remote is where frames go: the SDP address until the caller's real source is latched.
 	remote atomic.Pointer[netip.AddrPort]
-	player atomic.Pointer[Player]
+	source atomic.Pointer[sourceBox]
+	onDTMF atomic.Pointer[func(byte)]
+	// rx keeps the caller's decoded audio for a bridged peer (nil unless bridged).
+	rx     atomic.Pointer[rxRing]
+	dtmfQ  chan byte
 
 	sending atomic.Bool
 
 	// Pacer-only state.
 	sent     int64
+	ts0      uint32
+	out      dtmfOut
 	lastRecv time.Duration // when the last valid RTP arrived, since start
 	hdr      rtp.Header
 	sendBuf  [12 + FrameSamples]byte
@@ -79,14 +85,20 @@ func (s *Session) Start(p Params) {
 	remote := p.Remote
 	s.remote.Store(&remote)
 	s.rd.init(s, p)
-	s.hdr = rtp.Header{Version: 2, PayloadType: p.PT, SequenceNumber: uint16(rand.Uint32()),
-		Timestamp: rand.Uint32(), SSRC: rand.Uint32()}
+	s.hdr = rtp.Header{Version: 2, PayloadType: p.PT, SequenceNumber: uint16(rand.Uint32()), SSRC: rand.Uint32()}
+	s.ts0 = rand.Uint32()
+	if p.OnDTMF != nil {
+		s.onDTMF.Store(&p.OnDTMF)
+	}
 	s.sending.Store(true)
 	s.engine.pacer.add(s)
 }
 
-// Play replaces what the caller hears.
-func (s *Session) Play(p *Player) { s.player.Store(p) }
+// Play replaces what the caller hears with a player's clips.
+func (s *Session) Play(p *Player) { s.source.Store(&sourceBox{p}) }
+
+// OnDTMF sets the function called (from the pacer; it must not block) for each key the caller presses.
+func (s *Session) OnDTMF(f func(digit byte)) { s.onDTMF.Store(&f) }
 
 // SetRemote points the stream at a new address (a re-INVITE's SDP); latching starts again.
 func (s *Session) SetRemote(addr netip.AddrPort) {
@@ -183,11 +195,19 @@ func (s *Session) tick(now time.Time, b *recvBatch) {
 // longer one the pacer skips ahead.
 const maxBurst = 50
 
+// sendFrame sends frame s.sent: the source's audio, or telephone-events while a key is being relayed.
 func (s *Session) sendFrame() {
+	ts := s.ts0 + uint32(s.sent)*FrameSamples
+	if s.sendEvents(ts) {
+		if r := s.p.Recorder; r != nil {
+			r.WriteHeard(s.sent*FrameSamples, silencePCM)
+		}
+		return
+	}
 	var pcm []int16
 	var payload []byte
-	if pl := s.player.Load(); pl != nil {
-		pcm, payload = pl.next(s.p.Codec)
+	if src := s.source.Load(); src != nil {
+		pcm, payload = src.next(s.p.Codec, s.start.Add(time.Duration(s.sent)*FrameDuration))
 	} else {
 		pcm, payload = silenceFrame(s.p.Codec)
 	}
@@ -195,17 +215,23 @@ func (s *Session) sendFrame() {
 		pcm = silencePCM
 	}
 	s.hdr.Marker = s.sent == 0
+	s.hdr.PayloadType = s.p.PT
+	s.hdr.Timestamp = ts
+	s.send(payload)
+	if r := s.p.Recorder; r != nil {
+		r.WriteHeard(s.sent*FrameSamples, pcm)
+	}
+}
+
+// send sends one RTP packet with s.hdr (its sequence number advanced) and payload.
+func (s *Session) send(payload []byte) {
 	s.hdr.SequenceNumber++
-	s.hdr.Timestamp += FrameSamples
 	n, err := s.hdr.MarshalTo(s.sendBuf[:])
 	if err == nil && s.sending.Load() {
 		n += copy(s.sendBuf[n:], payload)
 		// A send error (ICMP unreachable from a caller gone away) is not the pacer's business: the RTP
 		// timeout or the caller's BYE ends the call.
 		s.sock.send(s.sendBuf[:n], *s.remote.Load())
-	}
-	if r := s.p.Recorder; r != nil {
-		r.WriteHeard(s.sent*FrameSamples, pcm)
 	}
 }
 

@@ -422,7 +422,7 @@ func TestNoDriftOverAnHour(t *testing.T) {
 	s.engine.pacer.remove(s) // this test drives the ticks itself, on a clock of its own
 	start := time.Unix(0, 0)
 	s.start = start
-	seq0, ts0 := s.hdr.SequenceNumber, s.hdr.Timestamp
+	seq0, ts0 := s.hdr.SequenceNumber, s.ts0
 	b := new(recvBatch)
 	const frames = 180_000 // one hour
 	for k := int64(0); k < frames; k++ {
@@ -433,8 +433,8 @@ func TestNoDriftOverAnHour(t *testing.T) {
 	if s.sent != frames+1 {
 		t.Errorf("%d frames sent in an hour, want %d", s.sent, frames+1)
 	}
-	if got := s.hdr.Timestamp - ts0; got != uint32((frames+1)*FrameSamples) {
-		t.Errorf("timestamp advanced %d, want %d", got, (frames+1)*FrameSamples)
+	if got := s.hdr.Timestamp - ts0; got != uint32(frames*FrameSamples) {
+		t.Errorf("the last frame's timestamp is %d after the first's, want %d", got, frames*FrameSamples)
 	}
 	if got := s.hdr.SequenceNumber - seq0; got != uint16((frames+1)%65536) {
 		t.Errorf("sequence advanced %d, want %d", got, (frames+1)%65536)

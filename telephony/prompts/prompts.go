@@ -1,6 +1,7 @@
-// Package prompts holds the sounds the hotline plays: the Vietnamese greeting and the hold audio, embedded
-// in the binary (made by generate.sh with espeak-ng -v vi and sox). A folder of WAV files with the same
-// names (8 kHz, 16-bit, mono) replaces them, e.g. with a greeting recorded by a person.
+// Package prompts holds the sounds the hotline plays, embedded in the binary (made by generate.sh with
+// espeak-ng -v vi and sox): the greeting, hold audio, the position announcement and the number words it
+// is composed of, the voicemail prompts and the beep. A folder of WAV files with the same names (8 kHz,
+// 16-bit, mono) replaces them, e.g. with a greeting recorded by a person.
 //
 // Load is called once at start; the Set it returns is read-only and shared by every call.
 package prompts
@@ -21,34 +22,64 @@ var sounds embed.FS
 
 // Set is the sounds of the hotline.
 type Set struct {
-	Greeting *media.Clip // played once when a call is answered
-	Hold     *media.Clip // looped while the caller waits
+	Greeting   *media.Clip // played once when a call is answered
+	Hold       *media.Clip // looped while the caller waits
+	Position   *media.Clip // "Quý khách đang ở vị trí số", followed by a number
+	PleaseHold *media.Clip // "Xin quý khách vui lòng giữ máy."
+	AllBusy    *media.Clip // every operator busy for too long: leave a message after the beep
+	Nobody     *media.Clip // no operator on duty: leave a message after the beep
+	Goodbye    *media.Clip
+	Beep       *media.Clip
+	words      map[string]*media.Clip
 }
 
 // Load reads the embedded sounds; a file of the same name in dir (when dir is not "") wins.
 func Load(dir string) (*Set, error) {
-	var s Set
-	for name, dst := range map[string]**media.Clip{"greeting": &s.Greeting, "hold": &s.Hold} {
-		data, err := read(dir, name+".wav")
+	s := &Set{words: map[string]*media.Clip{}}
+	for name, dst := range map[string]**media.Clip{
+		"greeting": &s.Greeting, "hold": &s.Hold, "position": &s.Position, "please-hold": &s.PleaseHold,
+		"all-busy": &s.AllBusy, "nobody": &s.Nobody, "goodbye": &s.Goodbye, "beep": &s.Beep,
+	} {
+		c, err := load(dir, name)
 		if err != nil {
 			return nil, err
 		}
-		if *dst, err = media.LoadWAV(name, data); err != nil {
+		*dst = c
+	}
+	for _, w := range numberWords {
+		c, err := load(dir, "n-"+w)
+		if err != nil {
 			return nil, err
 		}
+		s.words[w] = c
 	}
-	return &s, nil
+	return s, nil
 }
 
-func read(dir, file string) ([]byte, error) {
+func load(dir, name string) (*media.Clip, error) {
+	file := name + ".wav"
+	var data []byte
+	var err error
 	if dir != "" {
-		data, err := os.ReadFile(filepath.Join(dir, file))
-		if err == nil {
-			return data, nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
+		data, err = os.ReadFile(filepath.Join(dir, file))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("prompt %s: %w", file, err)
 		}
 	}
-	return sounds.ReadFile("sounds/" + file)
+	if data == nil {
+		if data, err = sounds.ReadFile("sounds/" + file); err != nil {
+			return nil, fmt.Errorf("prompt %s: %w", file, err)
+		}
+	}
+	return media.LoadWAV(name, data)
+}
+
+// Announcement is what a caller waiting at position n hears: "Quý khách đang ở vị trí số n. Xin quý
+// khách vui lòng giữ máy."
+func (s *Set) Announcement(n int) []*media.Clip {
+	out := []*media.Clip{s.Position}
+	for _, w := range Words(n) {
+		out = append(out, s.words[w])
+	}
+	return append(out, s.PleaseHold)
 }
