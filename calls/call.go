@@ -16,7 +16,19 @@ const (
 	EndShutdown     = "shutdown"      // the hotline stopped and hung up
 	EndNoACK        = "no_ack"        // the caller never acknowledged the answer
 	EndFailed       = "failed"        // the hotline could not set the call up (ports, disk); answered 5xx
+	EndOperator     = "operator_hangup" // the operator hung up
+	EndVoicemail    = "voicemail"       // the caller's message reached its longest length; the hotline hung up
 )
+
+// Segment is a part of a call: the greeting, the wait, an operator's phone ringing, the talk, a hold, a
+// voicemail message. Offset is from the start of the call's recording.
+type Segment struct {
+	Kind      string // greeting | queued | ringing | talking | held | voicemail
+	Ext       string
+	StartedAt time.Time
+	EndedAt   *time.Time
+	Offset    time.Duration
+}
 
 // Call is one call record. Times are UTC; nil means "not yet" or "never".
 type Call struct {
@@ -37,6 +49,8 @@ type Call struct {
 	EndedAt     *time.Time
 	EndReason   string
 	RecordingID *uuid.UUID
+	Callback    bool      // the caller left a message or gave up: call back
+	Segments    []Segment // written with the call when not nil
 	// Version orders the writes of one call: the Journal bumps it, and the database keeps the highest.
 	Version int
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -52,6 +53,9 @@ func NewJournal(store *Store, log *slog.Logger) *Journal {
 func (j *Journal) Put(c *Call) {
 	c.Version++
 	cp := *c
+	if c.Segments != nil {
+		cp.Segments = slices.Clone(c.Segments) // the flow goes on changing its own
+	}
 	j.mu.Lock()
 	if old, ok := j.calls[c.ID]; !ok || old.Version < cp.Version {
 		j.calls[c.ID] = &cp

@@ -38,13 +38,20 @@ func NewStore(db DB) *Store { return &Store{db: db} }
 
 const upsertCall = `
 INSERT INTO calls (id, node_id, sip_call_id, caller, caller_digits, caller_name, called, transport, source,
-	codec, arrived_at, answered_at, queued_at, connected_at, operator, ended_at, end_reason, version)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+	codec, arrived_at, answered_at, queued_at, connected_at, operator, ended_at, end_reason, version, callback)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 ON CONFLICT (id) DO UPDATE SET
 	codec = EXCLUDED.codec, answered_at = EXCLUDED.answered_at, queued_at = EXCLUDED.queued_at,
 	connected_at = EXCLUDED.connected_at, operator = EXCLUDED.operator, ended_at = EXCLUDED.ended_at,
-	end_reason = EXCLUDED.end_reason, version = EXCLUDED.version, updated_at = now()
+	end_reason = EXCLUDED.end_reason, version = EXCLUDED.version, callback = EXCLUDED.callback, updated_at = now()
 WHERE calls.version < EXCLUDED.version`
+
+// Segments are written whole with their call: the call's rows are replaced when its version is newer.
+const deleteSegments = `DELETE FROM call_segments WHERE call_id = $1
+	AND (SELECT version FROM calls WHERE id = $1) = $2`
+
+const insertSegment = `INSERT INTO call_segments (call_id, seq, kind, ext, started_at, ended_at, offset_ms)
+SELECT $1, $2, $3, $4, $5, $6, $7 WHERE (SELECT version FROM calls WHERE id = $1) = $8`
 
 const insertRecording = `
 INSERT INTO recordings (id, call_id, kind, path, started_at, duration_ms, bytes, sha256, repaired)
@@ -54,7 +61,14 @@ ON CONFLICT (id) DO NOTHING`
 func queueCall(b *pgx.Batch, c *Call) {
 	b.Queue(upsertCall, c.ID, c.NodeID, c.SIPCallID, c.Caller, NationalNumber(c.Caller), c.CallerName,
 		c.Called, c.Transport, c.Source, nullString(c.Codec), c.ArrivedAt, c.AnsweredAt, c.QueuedAt,
-		c.ConnectedAt, nullString(c.Operator), c.EndedAt, nullString(c.EndReason), c.Version)
+		c.ConnectedAt, nullString(c.Operator), c.EndedAt, nullString(c.EndReason), c.Version, c.Callback)
+	if c.Segments != nil {
+		b.Queue(deleteSegments, c.ID, c.Version)
+		for i, sg := range c.Segments {
+			b.Queue(insertSegment, c.ID, i, sg.Kind, nullString(sg.Ext), sg.StartedAt, sg.EndedAt,
+				sg.Offset.Milliseconds(), c.Version)
+		}
+	}
 }
 
 func queueRecording(b *pgx.Batch, r *Recording) {
@@ -96,15 +110,31 @@ func (b beginner) Begin(ctx context.Context) (pgx.Tx, error) {
 const selectCall = `
 SELECT c.id, c.node_id, c.sip_call_id, c.caller, c.caller_name, c.called, c.transport, c.source,
 	coalesce(c.codec, ''), c.arrived_at, c.answered_at, c.queued_at, c.connected_at, coalesce(c.operator, ''),
-	c.ended_at, coalesce(c.end_reason, ''), r.id, c.version
+	c.ended_at, coalesce(c.end_reason, ''), r.id, c.version, c.callback
 FROM calls c LEFT JOIN recordings r ON r.call_id = c.id AND r.kind = 'call'`
 
 func scanCall(row pgx.Row) (Call, error) {
 	var c Call
 	err := row.Scan(&c.ID, &c.NodeID, &c.SIPCallID, &c.Caller, &c.CallerName, &c.Called, &c.Transport,
 		&c.Source, &c.Codec, &c.ArrivedAt, &c.AnsweredAt, &c.QueuedAt, &c.ConnectedAt, &c.Operator,
-		&c.EndedAt, &c.EndReason, &c.RecordingID, &c.Version)
+		&c.EndedAt, &c.EndReason, &c.RecordingID, &c.Version, &c.Callback)
 	return c, err
+}
+
+// Segments returns a call's segments in order.
+func (s *Store) Segments(ctx context.Context, id uuid.UUID) ([]Segment, error) {
+	rows, err := s.db.Query(ctx, `SELECT kind, coalesce(ext, ''), started_at, ended_at, offset_ms
+		FROM call_segments WHERE call_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return nil, fmt.Errorf("segments of call %s: %w", id, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Segment, error) {
+		var sg Segment
+		var ms int64
+		err := r.Scan(&sg.Kind, &sg.Ext, &sg.StartedAt, &sg.EndedAt, &ms)
+		sg.Offset = time.Duration(ms) * time.Millisecond
+		return sg, err
+	})
 }
 
 // Get returns one call.

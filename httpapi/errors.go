@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"hotline/calls"
+	"hotline/queue"
 )
 
 // badRequest is a query or body the client must fix; its message says how.
@@ -23,9 +24,28 @@ var errDatabaseDown = errors.New("the database does not answer: try again in a m
 // HTTP answers. Unknown errors are logged and answered 500 without details.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var br badRequest
+	var un unprocessable
+	var tl tooLarge
+	var cf conflict
+	var te *queue.TransitionError
 	switch {
 	case errors.As(err, &br):
 		writeError(w, http.StatusBadRequest, br.msg)
+	case errors.As(err, &un):
+		writeError(w, http.StatusUnprocessableEntity, un.msg)
+	case errors.As(err, &tl):
+		writeError(w, http.StatusRequestEntityTooLarge, tl.Error())
+	case errors.As(err, &cf):
+		writeError(w, http.StatusConflict, cf.msg)
+	case errors.As(err, &te):
+		allowed := make([]string, len(te.Allowed))
+		for i, a := range te.Allowed {
+			allowed[i] = string(a)
+		}
+		writeJSON(w, http.StatusConflict, map[string]any{"error": te.Error(), "from": te.From, "to": te.To,
+			"allowed": allowed})
+	case errors.Is(err, queue.ErrUnknownOperator):
+		writeError(w, http.StatusNotFound, "no operator has this extension (see hotline operator list)")
 	case errors.Is(err, calls.ErrBadCursor):
 		writeError(w, http.StatusBadRequest, err.Error())
 	case errors.Is(err, calls.ErrNotFound):

@@ -37,6 +37,7 @@ type Part struct {
 type Config struct {
 	Calls Calls
 	Audio Audio
+	Desk  Desk // nil: no queue endpoints
 	Parts []Part
 	Log   *slog.Logger
 }
@@ -57,6 +58,11 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/v1/calls/{id}", s.getCall)
 	s.mux.HandleFunc("GET /api/v1/recordings/{id}", s.getRecording)
 	s.mux.HandleFunc("GET /api/v1/recordings/{id}/audio", s.getAudio)
+	if cfg.Desk != nil {
+		s.mux.HandleFunc("GET /api/v1/queue", s.getQueue)
+		s.mux.HandleFunc("POST /api/v1/agents/{ext}/state", s.setAgentState)
+		s.mux.HandleFunc("POST /api/v1/queue/pickup", s.pickup)
+	}
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: see the API in the README")
 	})

@@ -94,3 +94,6 @@ CREATE TABLE node_secrets (
     value      bytea       NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- A caller who left a message (or gave up waiting) is to be called back.
+ALTER TABLE calls ADD COLUMN callback boolean NOT NULL DEFAULT false;

@@ -23,6 +23,9 @@ type Offer struct {
 	Ext      string
 	Name     string
 	Contacts []Contact
+	// Pickup is set when the operator took the caller from the phone (*8): the operator's call is already
+	// up, nothing is to be dialled.
+	Pickup bool
 }
 
 // Store is what the dispatcher needs from the database.
@@ -76,6 +79,23 @@ func (d *Dispatcher) Wait(callID uuid.UUID) (offers <-chan Offer, done func()) {
 		d.mu.Lock()
 		delete(d.waiting, callID)
 		d.mu.Unlock()
+	}
+}
+
+// Deliver hands an offer claimed elsewhere (a pickup) to the waiting call; false when the call does not
+// wait on this node or is busy with another offer.
+func (d *Dispatcher) Deliver(o Offer) bool {
+	d.mu.Lock()
+	ch := d.waiting[o.CallID]
+	d.mu.Unlock()
+	if ch == nil {
+		return false
+	}
+	select {
+	case ch <- o:
+		return true
+	default:
+		return false
 	}
 }
 

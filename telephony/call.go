@@ -32,6 +32,9 @@ type Call struct {
 	Transport  string // "udp" or "tcp"
 	Source     netip.AddrPort
 	ArrivedAt  time.Time
+	// Operator is the extension of the operator who placed this call, authenticated by digest, when it
+	// dials a feature code (*8); "" for calls from the trunk.
+	Operator string
 
 	srv    *Server
 	src    netip.Addr
@@ -323,6 +326,13 @@ func (c *Call) AnsweredAt() time.Time {
 		return time.Time{}
 	}
 	return c.sess.Started()
+}
+
+// Session is the call's media session once answered (nil before), for bridging.
+func (c *Call) Session() *media.Session {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sess
 }
 
 // Position is the call's media clock in samples since the answer.

@@ -34,6 +34,7 @@ var (
 type digester struct {
 	key   []byte
 	realm string
+	algs  []string // the challenges' algorithms, in the order offered
 	now   func() time.Time
 }
 
@@ -65,18 +66,32 @@ func (d *digester) checkNonce(n string, src netip.Addr) (ours, fresh bool) {
 	return true, age >= -time.Minute && age <= nonceLife
 }
 
-// challenges are the WWW-Authenticate values of a 401: SHA-256 first, the algorithm a client should prefer,
-// then MD5 for the phones that know only it (RFC 8760 §2.4).
+// challenges are the WWW-Authenticate values of a 401, one per algorithm in the configured order (RFC 8760
+// §2.4: a client takes the topmost it supports). Either algorithm is accepted whatever the order.
 func (d *digester) challenges(src netip.Addr, stale bool) []string {
 	n := d.nonce(src)
 	s := ""
 	if stale {
 		s = ", stale=true"
 	}
-	return []string{
-		fmt.Sprintf(`Digest realm="%s", nonce="%s", algorithm=SHA-256, qop="auth"%s`, d.realm, n, s),
-		fmt.Sprintf(`Digest realm="%s", nonce="%s", algorithm=MD5, qop="auth"%s`, d.realm, n, s),
+	out := make([]string, len(d.algs))
+	for i, a := range d.algs {
+		out[i] = fmt.Sprintf(`Digest realm="%s", nonce="%s", algorithm=%s, qop="auth"%s`, d.realm, n, a, s)
 	}
+	return out
+}
+
+// ParseDigestAlgorithms reads the order of digest challenges, e.g. "MD5,SHA-256".
+func ParseDigestAlgorithms(v string) ([]string, error) {
+	var out []string
+	for _, a := range strings.Split(v, ",") {
+		a = strings.ToUpper(strings.TrimSpace(a))
+		if a != "MD5" && a != "SHA-256" {
+			return nil, fmt.Errorf("%q: want MD5 and/or SHA-256", a)
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
 
 // credentials reads an Authorization header value.

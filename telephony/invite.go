@@ -2,6 +2,7 @@ package telephony
 
 import (
 	"context"
+	"strings"
 	"net/netip"
 
 	"github.com/emiago/sipgo/sip"
@@ -24,6 +25,22 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		s.refuse(req, tx, err)
 		return
 	}
+	// A feature code (*8: take the longest-waiting caller) is for operators only: it must authenticate as
+	// one, as REGISTER does.
+	operator := ""
+	if strings.HasPrefix(req.Recipient.User, "*") {
+		from := req.From()
+		if s.reg == nil || from == nil {
+			s.unadmit(src.Addr())
+			s.refuse(req, tx, RejectError{sip.StatusForbidden, "Forbidden"})
+			return
+		}
+		if !s.reg.authenticate(req, tx, from.Address.User, src) {
+			s.unadmit(src.Addr())
+			return
+		}
+		operator = from.Address.User
+	}
 	c, err := newCall(s, req, tx, src)
 	if err != nil {
 		s.unadmit(src.Addr())
@@ -31,6 +48,7 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		s.refuse(req, tx, err)
 		return
 	}
+	c.Operator = operator
 	s.mu.Lock()
 	s.dialogs[c.dialog.ID] = c
 	s.mu.Unlock()

@@ -58,14 +58,17 @@ type registrar struct {
 	dummyMD5, dummySHA string
 }
 
-func newRegistrar(s *Server, reg Registry, realm string, key []byte) *registrar {
+func newRegistrar(s *Server, reg Registry, realm string, algs []string, key []byte) *registrar {
 	if len(key) == 0 {
 		key = make([]byte, 32)
 		_, _ = rand.Read(key)
 	}
 	var junk [16]byte
 	_, _ = rand.Read(junk[:])
-	r := &registrar{srv: s, reg: reg, dig: digester{key: key, realm: realm, now: time.Now}}
+	if len(algs) == 0 {
+		algs = []string{"MD5", "SHA-256"}
+	}
+	r := &registrar{srv: s, reg: reg, dig: digester{key: key, realm: realm, algs: algs, now: time.Now}}
 	r.dummyMD5 = hexHash(md5New, string(junk[:]))
 	r.dummySHA = hexHash(sha256New, string(junk[:]))
 	r.fail.window = time.Minute

@@ -108,7 +108,7 @@ func NewServer(cfg Config, engine *media.Engine, h Handler) (*Server, error) {
 	s.srv.OnNoRoute(s.onOther)
 	s.allow = "INVITE, ACK, BYE, CANCEL, OPTIONS"
 	if cfg.Registry != nil {
-		s.reg = newRegistrar(s, cfg.Registry, cfg.Realm, cfg.NonceKey)
+		s.reg = newRegistrar(s, cfg.Registry, cfg.Realm, cfg.DigestAlgorithms, cfg.NonceKey)
 		s.srv.OnRegister(s.reg.onRegister)
 		s.allow += ", REGISTER"
 	}

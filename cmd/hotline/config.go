@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"hotline/cmd/hotline/internal/callflow"
 	"hotline/telephony"
 )
 
@@ -30,6 +33,15 @@ type serveConfig struct {
 	PromptsDir        string
 	ShutdownGrace     time.Duration
 	DebugListen       string
+	Realm             string
+	DigestAlgorithms  []string
+	RingTimeout       time.Duration
+	WrapUp            time.Duration
+	AnnounceEvery     time.Duration
+	MaxWait           time.Duration
+	VoicemailMax      time.Duration
+	Keepalive         time.Duration
+	Menu              map[byte]callflow.MenuItem
 	LogLevel          slog.Level
 	LogFormat         string
 }
@@ -64,6 +76,15 @@ func serveSettings() *settings {
 	s.add("", "HOTLINE_SIP_MAX_TCP_PER_SOURCE", "32", "SIP TCP connections one address may hold")
 	s.add("", "HOTLINE_RECORDING_SYNC", "5s", "make each recording's file valid on disk this often")
 	s.add("", "HOTLINE_PROMPTS_DIR", "", "folder of WAV files (greeting.wav, hold.wav) replacing the built-in ones")
+	s.add("", "HOTLINE_SIP_REALM", "hotline", "SIP digest realm operators' phones sign in to")
+	s.add("", "HOTLINE_SIP_DIGEST", "MD5,SHA-256", "digest algorithms offered to phones, in order (phones take the first they know)")
+	s.add("", "HOTLINE_RING_TIMEOUT", "15s", "how long an operator's phone rings before the next operator is tried")
+	s.add("", "HOTLINE_WRAP_UP", "15s", "after a call, how long an operator has before being offered the next")
+	s.add("", "HOTLINE_ANNOUNCE_EVERY", "30s", "how often a waiting caller hears its position")
+	s.add("", "HOTLINE_MAX_WAIT", "5m", "after this wait the caller is offered to leave a message")
+	s.add("", "HOTLINE_VOICEMAIL_MAX", "2m", "the longest message a caller may leave")
+	s.add("", "HOTLINE_KEEPALIVE_EVERY", "30s", "how often registered phones get an OPTIONS keepalive")
+	s.add("", "HOTLINE_MENU", "", "keys of the greeting's menu: KEY=FIELD[:PRIORITY],… e.g. 1=an-ninh-trat-tu:10,2=giao-thong")
 	s.add("", "HOTLINE_DEBUG_LISTEN", "", "loopback address for Go's profiler (/debug/pprof/); empty: off")
 	s.add("", "HOTLINE_SHUTDOWN_GRACE", "15s", "on SIGTERM, how long hung-up calls get to finish their recordings")
 	return s
@@ -131,6 +152,26 @@ func readServeConfig(s *settings) (serveConfig, error) {
 	if c.ShutdownGrace, err = s.duration("HOTLINE_SHUTDOWN_GRACE", 0); err != nil {
 		return c, err
 	}
+	c.Realm = s.str("HOTLINE_SIP_REALM")
+	if c.DigestAlgorithms, err = telephony.ParseDigestAlgorithms(s.str("HOTLINE_SIP_DIGEST")); err != nil {
+		return c, badValue{s.get("HOTLINE_SIP_DIGEST"), "MD5 and/or SHA-256, comma-separated, in the order to offer"}
+	}
+	for _, d := range []struct {
+		env string
+		dst *time.Duration
+		min time.Duration
+	}{
+		{"HOTLINE_RING_TIMEOUT", &c.RingTimeout, time.Second}, {"HOTLINE_WRAP_UP", &c.WrapUp, 0},
+		{"HOTLINE_ANNOUNCE_EVERY", &c.AnnounceEvery, time.Second}, {"HOTLINE_MAX_WAIT", &c.MaxWait, time.Second},
+		{"HOTLINE_VOICEMAIL_MAX", &c.VoicemailMax, time.Second}, {"HOTLINE_KEEPALIVE_EVERY", &c.Keepalive, time.Second},
+	} {
+		if *d.dst, err = s.duration(d.env, d.min); err != nil {
+			return c, err
+		}
+	}
+	if c.Menu, err = parseMenu(s.str("HOTLINE_MENU")); err != nil {
+		return c, badValue{s.get("HOTLINE_MENU"), "KEY=FIELD[:PRIORITY] pairs, keys 1-9, e.g. 1=an-ninh-trat-tu:10,2=giao-thong"}
+	}
 	if c.DebugListen = s.str("HOTLINE_DEBUG_LISTEN"); c.DebugListen != "" {
 		ap, err := netip.ParseAddrPort(c.DebugListen)
 		if err != nil || !ap.Addr().IsLoopback() {
@@ -141,6 +182,38 @@ func readServeConfig(s *settings) (serveConfig, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// parseMenu reads HOTLINE_MENU: "1=an-ninh-trat-tu:10,2=giao-thong".
+func parseMenu(v string) (map[byte]callflow.MenuItem, error) {
+	menu := map[byte]callflow.MenuItem{}
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		key, rest, ok := strings.Cut(part, "=")
+		if !ok || len(key) != 1 || key[0] < '1' || key[0] > '9' {
+			return nil, fmt.Errorf("%q", part)
+		}
+		field, prio, hasPrio := strings.Cut(rest, ":")
+		item := callflow.MenuItem{Field: strings.TrimSpace(field)}
+		if item.Field == "" || len(item.Field) > 64 {
+			return nil, fmt.Errorf("%q", part)
+		}
+		if hasPrio {
+			n, err := strconv.Atoi(prio)
+			if err != nil || n < 0 || n > 1000 {
+				return nil, fmt.Errorf("%q", part)
+			}
+			item.Priority = n
+		}
+		if _, dup := menu[key[0]]; dup {
+			return nil, fmt.Errorf("key %s twice", key)
+		}
+		menu[key[0]] = item
+	}
+	return menu, nil
 }
 
 func readLog(s *settings) (slog.Level, string, error) {

@@ -268,13 +268,6 @@ func (h *instance) recordingPath(c apiCall) string {
 	return filepath.Join(h.data, "recordings", day.Format("2006"), day.Format("01"), day.Format("02"), c.ID+".wav")
 }
 
-var vietnam = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}()
 
 // sipp runs SIPp against the instance.
 func (h *instance) sipp(ctx context.Context, r sipptest.Run) sipptest.Result {

@@ -24,6 +24,10 @@ type verb struct {
 var verbs = []verb{
 	{"serve", "hotline serve [settings]", "run the hotline: SIP, recordings, HTTP API", serveSettings, runServe},
 	{"migrate", "hotline migrate [--db URL] [--data DIR]", "apply the database migrations", migrateSettings, runMigrate},
+	{"operator add", `hotline operator add --ext 1001 --name "…" --password "…"`, "create an operator (SIP account)",
+		operatorSettings("add", "ext", "name", "password"), runOperatorAdd},
+	{"operator list", "hotline operator list", "list the operators and their states", operatorSettings("list"), runOperatorList},
+	{"operator remove", "hotline operator remove --ext 1001", "delete an operator", operatorSettings("remove", "ext"), runOperatorRemove},
 }
 
 // usageError is a mistake in the command line: exit status 2.
@@ -44,11 +48,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	for _, v := range verbs {
-		if v.name != args[0] {
+		words := strings.Fields(v.name)
+		if len(args) < len(words) || strings.Join(args[:len(words)], " ") != v.name {
 			continue
 		}
 		s := v.settings()
-		if err := s.parse(args[1:], nil); err != nil {
+		if err := s.parse(args[len(words):], nil); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				s.usage(stdout, v.synopsis)
 				return 0
@@ -84,7 +89,7 @@ func oneLine(err error) string {
 func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "Usage: hotline COMMAND [settings]\n\nCommands:")
 	for _, v := range verbs {
-		fmt.Fprintf(w, "  %-10s %s\n", v.name, v.help)
+		fmt.Fprintf(w, "  %-16s %s\n", v.name, v.help)
 	}
 	fmt.Fprintln(w, "\nRun hotline COMMAND --help for its settings.")
 }

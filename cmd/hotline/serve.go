@@ -15,6 +15,8 @@ import (
 	"hotline/calls"
 	"hotline/cmd/hotline/internal/callflow"
 	"hotline/httpapi"
+	"hotline/queue"
+	"hotline/queue/queuepg"
 	"hotline/recordings"
 	"hotline/telephony"
 	"hotline/telephony/media"
@@ -63,6 +65,16 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	if _, err := callflow.Recover(ctx, cfg.NodeID, recDir, store, log); err != nil {
 		return err
 	}
+	desk := queuepg.New(db.pool)
+	if err := desk.ClearNode(ctx, cfg.NodeID, time.Now()); err != nil {
+		return fmt.Errorf("clear this node's queue after a restart: %w", err)
+	}
+	nonceKey, err := desk.Secret(ctx, "sip_nonce")
+	if err != nil {
+		return err
+	}
+	dispatcher := queue.NewDispatcher(desk, cfg.NodeID, log)
+	dispatcher.Start(ctx)
 	writer, err := recordings.NewWriter(recordings.Config{Dir: recDir, SyncEvery: cfg.RecordingSync, Log: log})
 	if err != nil {
 		return err
@@ -78,16 +90,22 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		return err
 	}
 	engine.Start()
-	flow := callflow.New(callflow.Config{NodeID: cfg.NodeID, AnswerDelay: cfg.AnswerDelay, Prompts: sounds, Log: log},
-		journal, writer)
+	flow := callflow.New(callflow.Config{
+		NodeID: cfg.NodeID, AnswerDelay: cfg.AnswerDelay, RingTimeout: cfg.RingTimeout, WrapUp: cfg.WrapUp,
+		AnnounceEvery: cfg.AnnounceEvery, MaxWait: cfg.MaxWait, VoicemailMax: cfg.VoicemailMax, Menu: cfg.Menu,
+		Prompts: sounds, Log: log,
+	}, callflow.Parts{Journal: journal, Recordings: writer, Queue: desk, Dispatcher: dispatcher})
 	sip, err := telephony.NewServer(telephony.Config{
 		Listen: cfg.SIP, PublicIP: cfg.PublicIP, MaxMessage: cfg.SIPMaxMessage, TCPIdle: cfg.SIPTCPIdle,
 		MaxTCPPerSource: cfg.SIPMaxTCPPerSrc, MaxCalls: cfg.MaxCalls, MaxCallsPerSource: cfg.MaxCallsPerSource,
 		RTPTimeout: cfg.RTPTimeout, Log: log,
+		Registry: callflow.Registry{Store: desk, Node: cfg.NodeID, Changed: dispatcher.Kick},
+		Realm:    cfg.Realm, NonceKey: nonceKey, DigestAlgorithms: cfg.DigestAlgorithms,
 	}, engine, flow)
 	if err != nil {
 		return err
 	}
+	flow.SetSIP(sip)
 
 	ln, err := net.Listen("tcp", cfg.HTTP)
 	if err != nil {
@@ -96,6 +114,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	api := httpapi.New(httpapi.Config{
 		Calls: store,
 		Audio: writer,
+		Desk:  deskAPI{Store: desk, flow: flow, dispatcher: dispatcher},
 		Parts: []httpapi.Part{
 			{Name: "sip", Check: func(context.Context) error {
 				if !sip.Up() {
@@ -117,6 +136,12 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		_ = api.Shutdown(context.Background())
 		return fmt.Errorf("%w (set HOTLINE_SIP_LISTEN to free addresses)", err)
 	}
+	keepCtx, stopKeepalive := context.WithCancel(context.Background())
+	keepDone := make(chan struct{})
+	go func() {
+		defer close(keepDone)
+		callflow.Keepalive(keepCtx, sip, desk, cfg.NodeID, cfg.Keepalive, dispatcher.Kick, log)
+	}()
 	log.Info("hotline is answering", "node", cfg.NodeID, "sip", sip.Addrs(), "http", "http://"+ln.Addr().String(),
 		"recordings", recDir, "rtp_ports", fmt.Sprintf("%d-%d", cfg.RTPLow, cfg.RTPHigh))
 
@@ -130,10 +155,13 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	grace, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace+5*time.Second)
 	defer cancel()
 	n := sip.Calls()
+	stopKeepalive()
+	<-keepDone
 	if err := sip.Stop(grace); err != nil {
 		log.Error("not every call finished before the grace period ended", "error", err)
 	}
 	_ = api.Shutdown(grace)
+	dispatcher.Stop()
 	engine.Stop()
 	if err := journal.Stop(grace); err != nil {
 		log.Error("call records still unwritten at stop", "error", err)

@@ -66,6 +66,33 @@ const (
 	Holder = "holder"
 )
 
+// Operator is an operator's phone: it registers as Ext with digest authentication, answers the calls the
+// hotline rings it with (an out-of-call scenario of the same SIPp, so on the port it registered from)
+// streaming Stream (a raw G.711 file in Codec's law), and unregisters after Stay.
+type Operator struct {
+	Ext, Password string
+	Codec         Codec // offered in the answer; default PCMA
+	Stream        string
+	Stay          time.Duration
+	// Talk, when set, makes the operator hang up this long after answering; otherwise it waits for BYE.
+	Talk time.Duration
+	// Ring is how long the phone rings (180) before answering; Decline answers 486 instead.
+	Ring    time.Duration
+	Decline bool
+}
+
+// Write renders the operator's two scenarios (the registration and the answering) into dir.
+func (o Operator) Write(dir string) (register, answer string, err error) {
+	if o.Codec.Name == "" {
+		o.Codec = PCMA
+	}
+	if register, err = render(dir, "operator-register", o); err != nil {
+		return "", "", err
+	}
+	answer, err = render(dir, "operator-answer", o)
+	return register, answer, err
+}
+
 // WriteScenario writes a fixed scenario (Canceller, Refused, Holder) into dir.
 func WriteScenario(dir, name string) (string, error) { return render(dir, name, nil) }
 
@@ -104,6 +131,13 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 	},
 	"ms":   func(d time.Duration) int64 { return d.Milliseconds() },
 	"pcma": func() []Codec { return []Codec{PCMA} },
+	"reg": func(o Operator, cseq, expires int, auth string) map[string]any {
+		a := ""
+		if auth != "" {
+			a = fmt.Sprintf("[authentication username=%s password=%s]", o.Ext, o.Password)
+		}
+		return map[string]any{"Ext": o.Ext, "CSeq": cseq, "Expires": expires, "Auth": a}
+	},
 	"g729": func() []Codec { return []Codec{G729} },
 }).Parse(`
 {{- define "head"}}<?xml version="1.0" encoding="ISO-8859-1" ?>
@@ -283,6 +317,141 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 {{- template "invite" (first "[media_port]" g729)}}
   <recv response="488"/>
 {{- template "ack-error"}}
+</scenario>
+{{end}}
+
+{{- define "register"}}
+  <send retrans="500">
+    <![CDATA[
+      REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{{.Ext}}@[remote_ip]>;tag=[call_number]
+      To: <sip:{{.Ext}}@[remote_ip]>
+      Call-ID: [call_id]
+      CSeq: {{.CSeq}} REGISTER
+      Contact: <sip:{{.Ext}}@[local_ip]:[local_port];transport=[transport]>
+      Expires: {{.Expires}}
+      Max-Forwards: 70
+      User-Agent: SIPp operator
+{{- if .Auth}}
+      {{.Auth}}
+{{- end}}
+      Content-Length: 0
+
+    ]]>
+  </send>
+{{- end}}
+
+{{- define "operator-register"}}{{template "head" "hotline operator registering"}}
+{{- template "register" (reg . 1 3600 "")}}
+  <recv response="401" auth="true"/>
+{{- template "register" (reg . 2 3600 "auth")}}
+  <recv response="200"/>
+  <pause milliseconds="{{ms .Stay}}"/>
+{{- template "register" (reg . 3 0 "")}}
+  <recv response="401" auth="true"/>
+{{- template "register" (reg . 4 0 "auth")}}
+  <recv response="200"/>
+</scenario>
+{{end}}
+
+{{- define "operator-answer"}}{{template "head" "hotline operator answering"}}
+  <recv request="INVITE" crlf="true"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 180 Ringing
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:{{.Ext}}@[local_ip]:[local_port];transport=[transport]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+{{- if .Ring}}
+  <pause milliseconds="{{ms .Ring}}"/>
+{{- end}}
+{{- if .Decline}}
+  <send>
+    <![CDATA[
+      SIP/2.0 486 Busy Here
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+{{- else}}
+  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:{{.Ext}}@[local_ip]:[local_port];transport=[transport]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=operator 1 1 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [rtpstream_audio_port] RTP/AVP {{.Codec.PT}} 101
+      a=rtpmap:{{.Codec.PT}} {{.Codec.Name}}/8000
+      a=rtpmap:101 telephone-event/8000
+      a=fmtp:101 0-16
+      a=ptime:20
+    ]]>
+  </send>
+  <recv request="ACK" rtd="true" crlf="true"/>
+{{- if .Stream}}
+  <nop><action><exec rtp_stream="{{.Stream}},-1,{{.Codec.PT}}"/></action></nop>
+{{- end}}
+{{- if .Talk}}
+  <pause milliseconds="{{ms .Talk}}"/>
+  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      [last_From:]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 1 BYE
+      Contact: <sip:{{.Ext}}@[local_ip]:[local_port];transport=[transport]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+{{- else}}
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+{{- end}}
+{{- if .Stream}}
+  <nop><action><exec rtp_stream="pause"/></action></nop>
+{{- end}}
+{{- end}}
 </scenario>
 {{end}}
 

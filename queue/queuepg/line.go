@@ -317,8 +317,8 @@ func (s *Store) Line(ctx context.Context) ([]Waiting, error) {
 	})
 }
 
-// ClearNode empties the line of node's callers and releases operators ringing for them: at start, after
-// a crash, none of them is still there.
+// ClearNode empties the line of node's callers and frees the operators ringing for or talking on node's
+// calls: at start, after a crash, none of them is still there.
 func (s *Store) ClearNode(ctx context.Context, node string, now time.Time) error {
 	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `DELETE FROM queue_entries WHERE node_id = $1 RETURNING call_id, coalesce(offered_to, '')`, node)
@@ -346,6 +346,63 @@ func (s *Store) ClearNode(ctx context.Context, node string, now time.Time) error
 				}
 			}
 		}
+		rows, err = tx.Query(ctx, `SELECT a.ext FROM agents a JOIN calls c ON c.id = a.call_id
+			WHERE c.node_id = $1 AND a.state IN ('ringing', 'on_call') FOR UPDATE OF a`, node)
+		if err != nil {
+			return err
+		}
+		stuck, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, ext := range stuck {
+			if err := setState(ctx, tx, ext, queue.Available, "node restarted", nil, now); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
+}
+
+// Pickup claims a waiting caller of node for an operator who asked for one (the phone's *8, the API):
+// callID, or the head of the line when callID is nil. The operator must not be ringing or on a call.
+func (s *Store) Pickup(ctx context.Context, ext, node string, callID *uuid.UUID, now time.Time) (queue.Offer, error) {
+	o := queue.Offer{Ext: ext}
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		st, _, err := lockAgent(ctx, tx, ext)
+		if err != nil {
+			return err
+		}
+		if st == queue.Ringing || st == queue.OnCall {
+			return &queue.TransitionError{From: st, To: queue.Ringing, Allowed: nil}
+		}
+		q := `SELECT call_id FROM queue_entries WHERE node_id = $1 AND offered_to IS NULL
+			ORDER BY priority DESC, entered_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED`
+		args := []any{node}
+		if callID != nil {
+			q = `SELECT call_id FROM queue_entries WHERE node_id = $1 AND offered_to IS NULL AND call_id = $2
+				FOR UPDATE SKIP LOCKED`
+			args = append(args, *callID)
+		}
+		err = tx.QueryRow(ctx, q, args...).Scan(&o.CallID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return queue.ErrNotWaiting
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT name FROM operators WHERE ext = $1`, ext).Scan(&o.Name); err != nil {
+			return err
+		}
+		found := false
+		return s.offer(ctx, tx, &o, now, &found)
+	})
+	return o, err
+}
+
+// OnDuty counts the operators who are not offline.
+func (s *Store) OnDuty(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM agents WHERE state <> 'offline'`).Scan(&n)
+	return n, err
 }

@@ -3,6 +3,7 @@ package queuepg
 import (
 	"context"
 	"crypto/md5"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -194,4 +195,22 @@ func (s *Store) Events(ctx context.Context, from, to time.Time) ([]queue.Event, 
 		e.Wait, e.Talk = time.Duration(wait)*time.Millisecond, time.Duration(talk)*time.Millisecond
 		return e, err
 	})
+}
+
+// Secret returns the shared secret named name, creating a random one the first time (every node of the
+// hotline reads the same).
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if _, err := s.db.Exec(ctx, `INSERT INTO node_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+		name, key); err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	var v []byte
+	if err := s.db.QueryRow(ctx, `SELECT value FROM node_secrets WHERE name = $1`, name).Scan(&v); err != nil {
+		return nil, fmt.Errorf("secret %s: %w", name, err)
+	}
+	return v, nil
 }

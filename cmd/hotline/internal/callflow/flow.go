@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
 	"hotline/calls"
+	"hotline/queue"
+	"hotline/queue/queuepg"
 	"hotline/recordings"
 	"hotline/telephony"
 	"hotline/telephony/media"
@@ -21,8 +24,35 @@ type Config struct {
 	NodeID string
 	// AnswerDelay is how long a call rings (180 Ringing) before the answer; 0 answers at once.
 	AnswerDelay time.Duration
-	Prompts     *prompts.Set
-	Log         *slog.Logger
+	// RingTimeout is how long an operator's phone rings before the next operator is tried.
+	RingTimeout time.Duration
+	// WrapUp is how long an operator stays in wrap-up after a call before being offered the next.
+	WrapUp time.Duration
+	// AnnounceEvery is how often a waiting caller hears its position.
+	AnnounceEvery time.Duration
+	// MaxWait is how long a caller waits before being offered to leave a message.
+	MaxWait time.Duration
+	// VoicemailMax is the longest message a caller may leave.
+	VoicemailMax time.Duration
+	// Menu maps a key pressed during the greeting to the field (and priority) the caller chooses.
+	Menu    map[byte]MenuItem
+	Prompts *prompts.Set
+	Log     *slog.Logger
+}
+
+// MenuItem is what a key of the greeting's menu chooses.
+type MenuItem struct {
+	Field    string
+	Priority int
+}
+
+// Parts are the services a flow uses.
+type Parts struct {
+	Journal    *calls.Journal
+	Recordings *recordings.Writer
+	SIP        *telephony.Server // for calling operators' phones
+	Queue      *queuepg.Store
+	Dispatcher *queue.Dispatcher
 }
 
 // Flow runs calls.
@@ -30,15 +60,25 @@ type Flow struct {
 	cfg     Config
 	journal *calls.Journal
 	recs    *recordings.Writer
+	sip     *telephony.Server
+	queue   *queuepg.Store
+	disp    *queue.Dispatcher
 	log     *slog.Logger
+
+	mu      sync.Mutex
+	pickups map[uuid.UUID]*telephony.Call // operators' *8 calls waiting to be joined to a caller
 }
 
 var _ telephony.Handler = (*Flow)(nil)
 
-// New returns a flow writing records to journal and recordings to recs.
-func New(cfg Config, journal *calls.Journal, recs *recordings.Writer) *Flow {
-	return &Flow{cfg: cfg, journal: journal, recs: recs, log: cfg.Log}
+// New returns a flow on parts. SIP may be set later with SetSIP (the SIP server needs the flow first).
+func New(cfg Config, p Parts) *Flow {
+	return &Flow{cfg: cfg, journal: p.Journal, recs: p.Recordings, sip: p.SIP, queue: p.Queue, disp: p.Dispatcher,
+		log: cfg.Log, pickups: map[uuid.UUID]*telephony.Call{}}
 }
+
+// SetSIP gives the flow the SIP server it calls operators through.
+func (f *Flow) SetSIP(s *telephony.Server) { f.sip = s }
 
 // HandleCall runs one call until it ends.
 func (f *Flow) HandleCall(c *telephony.Call) {
@@ -48,6 +88,10 @@ func (f *Flow) HandleCall(c *telephony.Call) {
 		ArrivedAt: c.ArrivedAt.UTC(),
 	}
 	log := f.log.With("call_id", c.ID)
+	if c.Operator != "" {
+		f.pickup(c, log)
+		return
+	}
 	log.Debug("call arrived", "caller", Mask(c.Caller), "transport", c.Transport)
 	f.journal.Put(rec)
 
@@ -92,12 +136,17 @@ func (f *Flow) HandleCall(c *telephony.Call) {
 	}
 	answered := c.AnsweredAt().UTC()
 	rec.AnsweredAt = &answered
+	st := &story{rec: rec, answered: answered}
+	st.begin("greeting", "")
 	f.journal.Put(rec)
+
+	f.desk(c, st, log)
 
 	<-c.Context().Done()
 	cause := context.Cause(c.Context())
 	length := c.StopMedia()
 	ended := answered.Add(samples(length))
+	st.close(ended)
 	rec.EndedAt, rec.EndReason = &ended, endReason(cause)
 	log.Debug("call ended", "reason", rec.EndReason, "seconds", samples(length).Seconds())
 
@@ -146,6 +195,10 @@ func endReason(cause error) string {
 		return calls.EndNoACK
 	case errors.Is(cause, sdp.ErrNoCodec):
 		return calls.EndNoCodec
+	case errors.Is(cause, errOperatorHungUp):
+		return calls.EndOperator
+	case errors.Is(cause, errMessageTooLong):
+		return calls.EndVoicemail
 	}
 	return calls.EndFailed
 }
