@@ -8,14 +8,14 @@ import (
 
 // End reasons stored in calls.end_reason.
 const (
-	EndCallerHangup = "caller_hangup" // the caller sent BYE
-	EndCancelled    = "cancelled"     // the caller sent CANCEL before the answer
-	EndNoCodec      = "no_codec"      // refused with 488: no codec in common
-	EndRTPTimeout   = "rtp_timeout"   // no RTP from the caller for HOTLINE_RTP_TIMEOUT
-	EndCrash        = "crash"         // the process died during the call; ended by the next start
-	EndShutdown     = "shutdown"      // the hotline stopped and hung up
-	EndNoACK        = "no_ack"        // the caller never acknowledged the answer
-	EndFailed       = "failed"        // the hotline could not set the call up (ports, disk); answered 5xx
+	EndCallerHangup = "caller_hangup"   // the caller sent BYE
+	EndCancelled    = "cancelled"       // the caller sent CANCEL before the answer
+	EndNoCodec      = "no_codec"        // refused with 488: no codec in common
+	EndRTPTimeout   = "rtp_timeout"     // no RTP from the caller for HOTLINE_RTP_TIMEOUT
+	EndCrash        = "crash"           // the process died during the call; ended by the next start
+	EndShutdown     = "shutdown"        // the hotline stopped and hung up
+	EndNoACK        = "no_ack"          // the caller never acknowledged the answer
+	EndFailed       = "failed"          // the hotline could not set the call up (ports, disk); answered 5xx
 	EndOperator     = "operator_hangup" // the operator hung up
 	EndVoicemail    = "voicemail"       // the caller's message reached its longest length; the hotline hung up
 )

@@ -62,7 +62,7 @@ type Config struct {
 	// DigestAlgorithms orders the 401's challenges (default MD5, SHA-256: many phones, and SIPp, take the
 	// first challenge whether they support it or not; put SHA-256 first when every phone supports RFC 8760).
 	DigestAlgorithms []string
-	Log      *slog.Logger
+	Log              *slog.Logger
 }
 
 func (c *Config) setDefaults() {

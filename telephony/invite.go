@@ -2,8 +2,8 @@ package telephony
 
 import (
 	"context"
-	"strings"
 	"net/netip"
+	"strings"
 
 	"github.com/emiago/sipgo/sip"
 

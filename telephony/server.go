@@ -26,7 +26,6 @@ type Handler interface {
 
 var setSIPDefaultLogger sync.Once
 
-
 // Server is the SIP front end.
 type Server struct {
 	cfg     Config

@@ -268,7 +268,6 @@ func (h *instance) recordingPath(c apiCall) string {
 	return filepath.Join(h.data, "recordings", day.Format("2006"), day.Format("01"), day.Format("02"), c.ID+".wav")
 }
 
-
 // sipp runs SIPp against the instance.
 func (h *instance) sipp(ctx context.Context, r sipptest.Run) sipptest.Result {
 	h.t.Helper()

@@ -54,8 +54,8 @@ type Session struct {
 	source atomic.Pointer[sourceBox]
 	onDTMF atomic.Pointer[func(byte)]
 	// rx keeps the caller's decoded audio for a bridged peer (nil unless bridged).
-	rx     atomic.Pointer[rxRing]
-	dtmfQ  chan byte
+	rx    atomic.Pointer[rxRing]
+	dtmfQ chan byte
 
 	sending atomic.Bool
 
