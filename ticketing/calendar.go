@@ -164,7 +164,7 @@ type Holiday struct {
 //
 // # Built-in holidays
 //
-// Computed for every year, with the Vietnamese lunar calendar for the lunar ones:
+// Computed for every year, the lunar ones (Tết, Giỗ Tổ) for 1001–3000 with the Vietnamese lunar calendar:
 //
 //   - Tết Dương lịch: 1/1.
 //   - Tết Nguyên đán, 5 days: the last 2 days of the lunar year (28 and 29, or 29 and 30 tháng Chạp) and
@@ -189,6 +189,9 @@ type Holiday struct {
 //   - 2026: 2/1 (off 1/1–4/1, with the make-up Saturday the decision names); 20/2 (for Tết's 28 tháng Chạp,
 //     a Sunday; off 14/2–22/2); 27/4 (Giỗ Tổ is a Sunday); the day beside 2/9 if it is not 1/9.
 //   - 2027: the compensatory days for mùng 1 and mùng 2 (a Saturday and a Sunday) and for 1/5 (a Saturday).
+//
+// The schedules published for 2023–2026, their sources and the overrides that reproduce them are in
+// testdata/calendar-decreed.txt, which the tests check.
 //
 // Ngày Văn hóa Việt Nam, 24/11, is to become a paid holiday (Resolution 80-NQ/TW, January 2026;
 // Resolution 30/NQ-CP asks to amend art. 112); until the Labor Code says so, admins add it.
@@ -339,18 +342,20 @@ func computeHolidays(year int) *yearHolidays {
 		}
 	}
 	add(daysFromCivil(year, time.January, 1), nameNewYear)
-	if jd, ok := lunarToJulianDay(LunarDate{Year: year, Month: 1, Day: 1}, vietnamUTCOffset); ok {
-		tet := jd - julianDayEpoch
-		eve := solarToLunar(jd-1, vietnamUTCOffset) // the last day of the old year: 29 or 30 tháng Chạp
-		for i := 2; i >= 1; i-- {
-			add(tet-i, fmt.Sprintf("%s (%d tháng Chạp)", nameTet, eve.Day+1-i))
+	if year >= lunarFirstYear && year <= lunarLastYear {
+		if jd, ok := lunarToJulianDay(LunarDate{Year: year, Month: 1, Day: 1}, vietnamUTCOffset); ok {
+			tet := jd - julianDayEpoch
+			eve := solarToLunar(jd-1, vietnamUTCOffset) // the last day of the old year: 29 or 30 tháng Chạp
+			for i := 2; i >= 1; i-- {
+				add(tet-i, fmt.Sprintf("%s (%d tháng Chạp)", nameTet, eve.Day+1-i))
+			}
+			for i := range 3 {
+				add(tet+i, fmt.Sprintf("%s (mùng %d tháng Giêng)", nameTet, i+1))
+			}
 		}
-		for i := range 3 {
-			add(tet+i, fmt.Sprintf("%s (mùng %d tháng Giêng)", nameTet, i+1))
+		if jd, ok := lunarToJulianDay(LunarDate{Year: year, Month: 3, Day: 10}, vietnamUTCOffset); ok {
+			add(jd-julianDayEpoch, nameHungKings)
 		}
-	}
-	if jd, ok := lunarToJulianDay(LunarDate{Year: year, Month: 3, Day: 10}, vietnamUTCOffset); ok {
-		add(jd-julianDayEpoch, nameHungKings)
 	}
 	add(daysFromCivil(year, time.April, 30), nameVictory)
 	add(daysFromCivil(year, time.May, 1), nameLabour)

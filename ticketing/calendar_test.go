@@ -200,6 +200,7 @@ func TestKind(t *testing.T) {
 		{"Giỗ Tổ 2027", civil(2027, 4, 16), KindHoliday, "Giỗ Tổ Hùng Vương (10/3 âm lịch)", false, true},
 		{"a day beyond the cached years", civil(2300, 1, 1), KindHoliday, "Tết Dương lịch", false, true},
 		{"a weekday beyond the cached years", civil(2300, 1, 3), KindWorkday, "", true, false},
+		{"beyond the lunar calendar's years, the solar holidays remain", civil(1e9, 9, 2), KindHoliday, "Quốc khánh", false, true},
 		{"normalized like time.Date: 31/4 is 1/5", civil(2025, 4, 31), KindHoliday, "Ngày Quốc tế Lao động", false, true},
 	}
 	for _, tc := range tests {

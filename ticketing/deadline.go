@@ -85,8 +85,9 @@ type Deadlines struct {
 }
 
 // Deadline returns when a term of workingDays working days from received ends, in Zone, by the Rule (any
-// Rule other than RuleOfficeHours counts as RuleNextDay). A term of zero or fewer days ends at receipt.
-// The deadline never precedes receipt and never moves earlier when receipt moves later.
+// Rule other than RuleOfficeHours counts as RuleNextDay). A term of zero or fewer days ends at receipt; one
+// of more than 25,000 working days is cut to that. The deadline never precedes receipt and never moves
+// earlier when receipt moves later. It costs well under a microsecond and allocates nothing.
 func (d Deadlines) Deadline(received time.Time, workingDays int) time.Time {
 	loc, hours := d.zone(), d.hours()
 	if workingDays <= 0 {

@@ -18,11 +18,20 @@ import (
 // midnight in Hà Nội falls just after it in Beijing, and the two calendars disagree by a day or a month (Tết
 // 1985 was on 21 January in Viet Nam and on 20 February in China). Never use a Chinese-calendar library here.
 //
-// Dates are proleptic Gregorian, like time.Time. The results agree with Hồ Ngọc Đức's published year tables
-// over 1900–2199 (testdata/lunar-years.txt).
+// Dates are proleptic Gregorian, like time.Time, and the calendar is computed for the years 1001–3000.
+// The results agree day by day with Hồ Ngọc Đức's published year tables (testdata/lunar-years.txt) from
+// 1968 to 2199, but for one new moon within a minute of midnight in 2054. Before Tết Mậu Thân (1968) the
+// calendar in use in Viet Nam was reckoned for UTC+8, as the Chinese one, and so are the tables; this
+// package computes for UTC+7 throughout, as Hồ Ngọc Đức's converter does.
 
 // vietnamUTCOffset is the time zone of the Vietnamese lunar calendar, in hours east of UTC.
 const vietnamUTCOffset = 7.0
+
+// The years in which the calendar is computed: the astronomy here is meant for a few centuries around 2000.
+const (
+	lunarFirstYear = 1001
+	lunarLastYear  = 3000
+)
 
 // LunarDate is a day of the Vietnamese lunar calendar. Year is the Gregorian year in which the lunar year
 // begins (Tết); Leap marks the days of a leap month, which repeats the number of the month before it.
@@ -39,16 +48,28 @@ func (l LunarDate) String() string {
 	return fmt.Sprintf("%d/%d/%d", l.Day, l.Month, l.Year)
 }
 
-// SolarToLunar returns the Vietnamese lunar date of a Gregorian date. Out-of-range days and months are
-// normalized as time.Date does (31 April is 1 May).
+// SolarToLunar returns the Vietnamese lunar date of a Gregorian date, or the zero LunarDate for a date
+// outside the lunar years 1001–3000. Out-of-range days and months are normalized as time.Date does
+// (31 April is 1 May).
 func SolarToLunar(y int, m time.Month, d int) LunarDate {
-	return solarToLunar(julianDay(y, m, d), vietnamUTCOffset)
+	jd := julianDay(y, m, d)
+	if y, _, _ := dateOfJulianDay(jd); y < lunarFirstYear || y > lunarLastYear+1 {
+		return LunarDate{}
+	}
+	l := solarToLunar(jd, vietnamUTCOffset)
+	if l.Year < lunarFirstYear || l.Year > lunarLastYear {
+		return LunarDate{}
+	}
+	return l
 }
 
 // LunarToSolar returns the Gregorian date of a Vietnamese lunar date, and false when that date does not
-// exist: a month outside 1–12, a day outside the month (a lunar month has 29 or 30 days), or Leap set for a
-// month that is not repeated in that year.
+// exist: a month outside 1–12, a day outside the month (a lunar month has 29 or 30 days), Leap set for a
+// month that is not repeated in that year, or a year outside 1001–3000.
 func LunarToSolar(l LunarDate) (y int, m time.Month, d int, ok bool) {
+	if l.Year < lunarFirstYear || l.Year > lunarLastYear {
+		return 0, 0, 0, false
+	}
 	jd, ok := lunarToJulianDay(l, vietnamUTCOffset)
 	if !ok {
 		return 0, 0, 0, false

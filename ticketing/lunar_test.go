@@ -230,6 +230,9 @@ func TestLunarToSolarRejects(t *testing.T) {
 		{"leap 5th month in 2025, whose leap month is the 6th", LunarDate{2025, 5, 1, true}},
 		{"leap month in 2026, a year of 12 months", LunarDate{2026, 6, 1, true}},
 		{"day 30 of the leap 6th month of 2025, which has 29", LunarDate{2025, 6, 30, true}},
+		{"before the computed years", LunarDate{1000, 1, 1, false}},
+		{"after the computed years", LunarDate{3001, 1, 1, false}},
+		{"far after", LunarDate{1e9, 1, 1, false}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -238,6 +241,45 @@ func TestLunarToSolarRejects(t *testing.T) {
 				t.Errorf("LunarToSolar(%v) = %d-%02d-%02d, want no such day", tc.lunar, y, m, d)
 			}
 		})
+	}
+}
+
+func TestSolarToLunarRange(t *testing.T) {
+	t.Parallel()
+	first, ok1 := lunarToJulianDay(LunarDate{Year: 1001, Month: 1, Day: 1}, vietnamUTCOffset)
+	end, ok2 := lunarToJulianDay(LunarDate{Year: 3001, Month: 1, Day: 1}, vietnamUTCOffset)
+	if !ok1 || !ok2 {
+		t.Fatal("no Tết")
+	}
+	tests := []struct {
+		name string
+		date time.Time
+		want LunarDate
+	}{
+		{"Tết 1001, the first computed day", date(dateOfJulianDay(first)), LunarDate{1001, 1, 1, false}},
+		{"the day before", date(dateOfJulianDay(first - 1)), LunarDate{}},
+		{"the eve of Tết 3001, the last computed day", date(dateOfJulianDay(end - 1)), solarToLunar(end-1, vietnamUTCOffset)},
+		{"Tết 3001", date(dateOfJulianDay(end)), LunarDate{}},
+		{"far before", date(-4000, 1, 1), LunarDate{}},
+		{"far after", date(1e9, 1, 1), LunarDate{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := SolarToLunar(tc.date.Date())
+			if got != tc.want {
+				t.Fatalf("SolarToLunar(%v) = %v, want %v", tc.date.Format(time.DateOnly), got, tc.want)
+			}
+			if got == (LunarDate{}) {
+				return
+			}
+			if y, m, d, ok := LunarToSolar(got); !ok || !date(y, m, d).Equal(tc.date) {
+				t.Errorf("LunarToSolar(%v) = %d-%02d-%02d %v, want %v", got, y, m, d, ok, tc.date.Format(time.DateOnly))
+			}
+		})
+	}
+	if l := solarToLunar(end-1, vietnamUTCOffset); l.Year != 3000 || l.Month != 12 {
+		t.Errorf("the eve of Tết 3001 is %v", l)
 	}
 }
 
