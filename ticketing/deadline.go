@@ -63,12 +63,14 @@ func (r *Rule) UnmarshalText(b []byte) error {
 // database (and the binary does not embed time/tzdata), a fixed UTC+7 zone with that name.
 func Zone() *time.Location { return zone() }
 
-var zone = sync.OnceValue(func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+var zone = sync.OnceValue(func() *time.Location { return loadZone(time.LoadLocation) })
+
+func loadZone(load func(name string) (*time.Location, error)) *time.Location {
+	if loc, err := load("Asia/Ho_Chi_Minh"); err == nil {
 		return loc
 	}
 	return time.FixedZone("Asia/Ho_Chi_Minh", 7*60*60)
-})
+}
 
 // maxTermDays bounds a term: a longer one is cut to this many working days (about a century).
 const maxTermDays = 25000

@@ -274,14 +274,22 @@ func TestParseRule(t *testing.T) {
 	}
 }
 
-func TestZoneFallback(t *testing.T) {
+func TestZone(t *testing.T) {
 	t.Parallel()
-	z := Zone()
-	if z.String() != "Asia/Ho_Chi_Minh" {
-		t.Errorf("Zone() = %v", z)
-	}
-	if _, off := time.Date(2026, 1, 1, 0, 0, 0, 0, z).Zone(); off != 7*60*60 {
-		t.Errorf("offset %d", off)
+	noTZData := func(string) (*time.Location, error) { return nil, errors.New("unknown time zone Asia/Ho_Chi_Minh") }
+	for name, loc := range map[string]*time.Location{"Zone()": Zone(), "without tzdata": loadZone(noTZData)} {
+		if loc.String() != "Asia/Ho_Chi_Minh" {
+			t.Errorf("%s is named %q", name, loc)
+		}
+		for _, year := range []int{1990, 2026, 2100} {
+			if _, off := time.Date(year, 6, 1, 12, 0, 0, 0, loc).Zone(); off != 7*60*60 {
+				t.Errorf("%s: offset %d s in %d, want UTC+7", name, off, year)
+			}
+		}
+		d := Deadlines{Zone: loc}
+		if got, want := d.Deadline(time.Date(2025, 3, 7, 13, 0, 0, 0, time.UTC), 1), time.Date(2025, 3, 10, 10, 0, 0, 0, time.UTC); !got.Equal(want) {
+			t.Errorf("%s: deadline %v, want %v", name, got, want)
+		}
 	}
 }
 
