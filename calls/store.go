@@ -121,20 +121,36 @@ func scanCall(row pgx.Row) (Call, error) {
 	return c, err
 }
 
-// Segments returns a call's segments in order.
-func (s *Store) Segments(ctx context.Context, id uuid.UUID) ([]Segment, error) {
-	rows, err := s.db.Query(ctx, `SELECT kind, coalesce(ext, ''), started_at, ended_at, offset_ms
-		FROM call_segments WHERE call_id = $1 ORDER BY seq`, id)
-	if err != nil {
-		return nil, fmt.Errorf("segments of call %s: %w", id, err)
+// WithSegments fills in the segments of calls, in one query.
+func (s *Store) WithSegments(ctx context.Context, cs []Call) error {
+	if len(cs) == 0 {
+		return nil
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Segment, error) {
+	ids := make([]uuid.UUID, len(cs))
+	at := map[uuid.UUID]int{}
+	for i, c := range cs {
+		ids[i] = c.ID
+		at[c.ID] = i
+		cs[i].Segments = []Segment{}
+	}
+	rows, err := s.db.Query(ctx, `SELECT call_id, kind, coalesce(ext, ''), started_at, ended_at, offset_ms
+		FROM call_segments WHERE call_id = ANY($1) ORDER BY call_id, seq`, ids)
+	if err != nil {
+		return fmt.Errorf("segments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id uuid.UUID
 		var sg Segment
 		var ms int64
-		err := r.Scan(&sg.Kind, &sg.Ext, &sg.StartedAt, &sg.EndedAt, &ms)
+		if err := rows.Scan(&id, &sg.Kind, &sg.Ext, &sg.StartedAt, &sg.EndedAt, &ms); err != nil {
+			return fmt.Errorf("segments: %w", err)
+		}
 		sg.Offset = time.Duration(ms) * time.Millisecond
-		return sg, err
-	})
+		i := at[id]
+		cs[i].Segments = append(cs[i].Segments, sg)
+	}
+	return rows.Err()
 }
 
 // Get returns one call.

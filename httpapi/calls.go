@@ -38,9 +38,19 @@ type callJSON struct {
 	EndReason   *string    `json:"end_reason"`
 	Operator    *string    `json:"operator"`
 	RecordingID *string    `json:"recording_id"`
-	TicketIDs   []string   `json:"ticket_ids"`
-	Segments    []any      `json:"segments"`
-	Node        string     `json:"node"`
+	TicketIDs   []string      `json:"ticket_ids"`
+	Segments    []segmentJSON `json:"segments"`
+	Callback    bool          `json:"callback"`
+	Node        string        `json:"node"`
+}
+
+type segmentJSON struct {
+	Kind          string     `json:"kind"`
+	Ext           *string    `json:"ext"`
+	StartedAt     time.Time  `json:"started_at"`
+	EndedAt       *time.Time `json:"ended_at"`
+	OffsetSeconds float64    `json:"offset_seconds"` // from the start of the recording
+	Seconds       *float64   `json:"seconds"`
 }
 
 func toCallJSON(c calls.Call) callJSON {
@@ -49,7 +59,16 @@ func toCallJSON(c calls.Call) callJSON {
 		Called: c.Called, Transport: c.Transport, Codec: opt(c.Codec), ArrivedAt: c.ArrivedAt.In(Vietnam),
 		AnsweredAt: local(c.AnsweredAt), QueuedAt: local(c.QueuedAt), ConnectedAt: local(c.ConnectedAt),
 		EndedAt: local(c.EndedAt), EndReason: opt(c.EndReason), Operator: opt(c.Operator),
-		TicketIDs: []string{}, Segments: []any{}, Node: c.NodeID,
+		TicketIDs: []string{}, Segments: []segmentJSON{}, Callback: c.Callback, Node: c.NodeID,
+	}
+	for _, sg := range c.Segments {
+		js := segmentJSON{Kind: sg.Kind, Ext: opt(sg.Ext), StartedAt: sg.StartedAt.In(Vietnam), EndedAt: local(sg.EndedAt),
+			OffsetSeconds: float64(sg.Offset.Milliseconds()) / 1000}
+		if sg.EndedAt != nil {
+			d := float64(sg.EndedAt.Sub(sg.StartedAt).Milliseconds()) / 1000
+			js.Seconds = &d
+		}
+		j.Segments = append(j.Segments, js)
 	}
 	if c.RecordingID != nil {
 		id := c.RecordingID.String()
@@ -84,7 +103,12 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toCallJSON(c))
+	one := []calls.Call{c}
+	if err := s.cfg.Calls.WithSegments(r.Context(), one); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toCallJSON(one[0]))
 }
 
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
@@ -104,6 +128,9 @@ func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, next, err := s.cfg.Calls.List(r.Context(), f)
+	if err == nil {
+		err = s.cfg.Calls.WithSegments(r.Context(), list)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

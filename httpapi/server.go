@@ -20,6 +20,7 @@ type Calls interface {
 	Get(ctx context.Context, id uuid.UUID) (calls.Call, error)
 	List(ctx context.Context, f calls.Filter) ([]calls.Call, string, error)
 	GetRecording(ctx context.Context, id uuid.UUID) (calls.Recording, error)
+	WithSegments(ctx context.Context, cs []calls.Call) error
 }
 
 // Audio opens finished recording files by their stored relative path.

@@ -18,6 +18,9 @@ import (
 // Run describes one SIPp run against the hotline.
 type Run struct {
 	Scenario string // path of the scenario file
+	// OutOfCall is a scenario for the requests that start a call of the peer's (-oocsf): an operator's
+	// phone answers the hotline's INVITEs with it, on the port it registered from.
+	OutOfCall string
 	Target   string // "127.0.0.1:5060"
 	TCP      bool
 	Calls    int           // total calls (-m)
@@ -124,6 +127,9 @@ func (r Run) Exec(ctx context.Context) (Result, error) {
 	}
 	if r.TCP {
 		args = append(args, "-t", "t1")
+	}
+	if r.OutOfCall != "" {
+		args = append(args, "-oocsf", r.OutOfCall)
 	}
 	args = append(args, r.Target)
 	ctx, cancel := context.WithTimeout(ctx, r.Timeout+30*time.Second)

@@ -76,9 +76,13 @@ type Operator struct {
 	Stay          time.Duration
 	// Talk, when set, makes the operator hang up this long after answering; otherwise it waits for BYE.
 	Talk time.Duration
-	// Ring is how long the phone rings (180) before answering; Decline answers 486 instead.
-	Ring    time.Duration
-	Decline bool
+	// Ring is how long the phone rings (180) before answering; Decline answers 486 instead; NoAnswer
+	// rings until the hotline CANCELs.
+	Ring     time.Duration
+	Decline  bool
+	NoAnswer bool
+	// ExpectCaller fails an incoming call unless its From names this number.
+	ExpectCaller string
 }
 
 // Write renders the operator's two scenarios (the registration and the answering) into dir.
@@ -356,7 +360,14 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 {{end}}
 
 {{- define "operator-answer"}}{{template "head" "hotline operator answering"}}
-  <recv request="INVITE" crlf="true"/>
+  <recv request="INVITE" crlf="true">
+    <action>
+      <ereg regexp="CSeq: *([0-9]+)" search_in="msg" assign_to="cseqline,cseq"/>
+{{- if .ExpectCaller}}
+      <ereg regexp="From:[^\r\n]*sip:{{.ExpectCaller}}@" search_in="msg" check_it="true" assign_to="from"/>
+{{- end}}
+    </action>
+  </recv>
   <send>
     <![CDATA[
       SIP/2.0 180 Ringing
@@ -373,7 +384,34 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 {{- if .Ring}}
   <pause milliseconds="{{ms .Ring}}"/>
 {{- end}}
-{{- if .Decline}}
+{{- if .NoAnswer}}
+  <recv request="CANCEL"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <send>
+    <![CDATA[
+      SIP/2.0 487 Request Terminated
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      CSeq: [$cseq] INVITE
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+{{- else if .Decline}}
   <send>
     <![CDATA[
       SIP/2.0 486 Busy Here
@@ -452,6 +490,7 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
   <nop><action><exec rtp_stream="pause"/></action></nop>
 {{- end}}
 {{- end}}
+  <Reference variables="cseqline,cseq{{if .ExpectCaller}},from{{end}}"/>
 </scenario>
 {{end}}
 

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+
+	"hotline/internal/pgtest"
+	"hotline/internal/sipptest"
+)
+
+// addOperator runs `hotline operator add` against the instance's database.
+func (h *instance) addOperator(ext, name, password string) {
+	h.t.Helper()
+	cmd := exec.Command(hotlineBin, "operator", "add", "--ext", ext, "--name", name, "--password", password)
+	cmd.Env = append(os.Environ(), h.env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		h.t.Fatalf("operator add %s: %v\n%s", ext, err, out)
+	}
+}
+
+// phone runs an operator's SIPp phone (registration, then answering) until the test ends; it waits until
+// the hotline shows the operator registered.
+func (h *instance) phone(op sipptest.Operator) <-chan sipptest.Result {
+	h.t.Helper()
+	dir := h.t.TempDir()
+	if op.Stay == 0 {
+		op.Stay = 5 * time.Minute
+	}
+	reg, ans, err := op.Write(dir)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan sipptest.Result, 1)
+	go func() {
+		res, err := sipptest.Run{Scenario: reg, OutOfCall: ans, Calls: 1, Target: "127.0.0.1:" + strconv.Itoa(h.sipPort),
+			Timeout: op.Stay + time.Minute}.Exec(ctx)
+		if err != nil {
+			res.Output += err.Error()
+		}
+		done <- res
+	}()
+	h.t.Cleanup(func() {
+		cancel()
+		res := <-done
+		if h.t.Failed() {
+			h.t.Logf("operator %s phone:\n%s\n%s", op.Ext, lastLines(res.Output, 15), lastLines(res.Errors, 15))
+		}
+	})
+	h.waitFor("operator "+op.Ext+" registered", 20*time.Second, func() bool {
+		a, ok := h.agent(op.Ext)
+		return ok && a.Registered
+	})
+	return done
+}
+
+type apiAgent struct {
+	Ext        string `json:"ext"`
+	State      string `json:"state"`
+	Reason     string `json:"reason"`
+	CallsToday int    `json:"calls_today"`
+	Registered bool   `json:"registered"`
+}
+
+type apiStats struct {
+	Offered      int      `json:"offered"`
+	Answered     int      `json:"answered"`
+	Abandoned    int      `json:"abandoned"`
+	ServiceLevel *float64 `json:"service_level"`
+	AbandonRate  *float64 `json:"abandon_rate"`
+	ASA          *float64 `json:"asa_seconds"`
+	AHT          *float64 `json:"aht_seconds"`
+}
+
+type apiQueue struct {
+	Waiting []struct {
+		CallID   string `json:"call_id"`
+		Position int    `json:"position"`
+		Priority int    `json:"priority"`
+	} `json:"waiting"`
+	Agents []apiAgent `json:"agents"`
+	Stats  struct {
+		LastHour apiStats `json:"last_hour"`
+		Today    apiStats `json:"today"`
+	} `json:"stats"`
+}
+
+func (h *instance) queue() apiQueue {
+	h.t.Helper()
+	var q apiQueue
+	h.getJSON("/api/v1/queue", 200, &q)
+	return q
+}
+
+func (h *instance) agent(ext string) (apiAgent, bool) {
+	for _, a := range h.queue().Agents {
+		if a.Ext == ext {
+			return a, true
+		}
+	}
+	return apiAgent{}, false
+}
+
+// post sends a JSON body and returns the status and answer.
+func (h *instance) post(path string, body any) (int, []byte) {
+	h.t.Helper()
+	b, _ := json.Marshal(body)
+	res, err := http.Post(h.url(path), "application/json", bytes.NewReader(b))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, out
+}
+
+type apiSegment struct {
+	Kind          string  `json:"kind"`
+	Ext           *string `json:"ext"`
+	OffsetSeconds float64 `json:"offset_seconds"`
+	Seconds       float64 `json:"seconds"`
+}
+
+func (h *instance) segments(id string) []apiSegment {
+	h.t.Helper()
+	var c struct {
+		Segments []apiSegment `json:"segments"`
+		Operator *string      `json:"operator"`
+	}
+	h.getJSON("/api/v1/calls/"+id, 200, &c)
+	return c.Segments
+}
+
+// The heart of the desk: a caller (1 kHz) waits, the registered operator (440 Hz) is rung with the
+// caller's number and answers; the one recording has the caller on the left and the operator on the right
+// over the talk; the caller's BYE ends both legs; states, figures and segments follow.
+func TestCallerReachesOperator(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_WRAP_UP=1s")
+	h.start()
+	h.addOperator("1001", "Nguyễn Thị Lan", "mat-khau-1001")
+	dir := t.TempDir()
+	t440, _ := sipptest.ToneFile(dir, 440, "a", 1)
+	t1k, _ := sipptest.ToneFile(dir, 1000, "a", 1)
+	h.phone(sipptest.Operator{Ext: "1001", Password: "mat-khau-1001", Stream: t440, ExpectCaller: "0987654321"})
+
+	scen, _ := sipptest.Caller{Stream: t1k, Talk: 14 * time.Second}.Write(dir)
+	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: scen, Calls: 1, Caller: "0987654321"}))
+	c := h.waitEnded(1, 20*time.Second)[0]
+	if deref(c.EndReason) != "caller_hangup" {
+		t.Errorf("end reason %q", deref(c.EndReason))
+	}
+	segs := h.segments(c.ID)
+	var talk *apiSegment
+	kinds := ""
+	for i := range segs {
+		kinds += segs[i].Kind + " "
+		if segs[i].Kind == "talking" {
+			talk = &segs[i]
+		}
+	}
+	if kinds != "greeting queued ringing talking " || talk == nil || talk.Ext == nil || *talk.Ext != "1001" {
+		t.Fatalf("segments %q, want greeting queued ringing talking (with 1001)", kinds)
+	}
+	w := readWAV(t, h.recordingPath(c))
+	from := int(talk.OffsetSeconds*8000) + 8000 // a second into the talk: the bridge's jitter delay is past
+	to := from + int(talk.Seconds*8000) - 16000
+	if to-from < 8000*4 {
+		t.Fatalf("talk of %.1f s is too short to check", talk.Seconds)
+	}
+	if got := toneShare(w.left[from:to], 1000); got < 0.95 {
+		t.Errorf("left channel over the talk: 1 kHz in %.0f%% of blocks", 100*got)
+	}
+	if got := toneShare(w.right[from:to], 440); got < 0.95 {
+		t.Errorf("right channel over the talk: 440 Hz in %.0f%% of blocks (the operator)", 100*got)
+	}
+	h.waitFor("the operator back to available after wrap-up", 10*time.Second, func() bool {
+		a, _ := h.agent("1001")
+		return a.State == "available" && a.CallsToday == 1
+	})
+	st := h.queue().Stats.Today
+	if st.Offered != 1 || st.Answered != 1 || st.Abandoned != 0 || st.ServiceLevel == nil || *st.ServiceLevel != 1 ||
+		st.AHT == nil || math.Abs(*st.AHT-talk.Seconds) > 1 {
+		t.Errorf("today's figures %+v", st)
+	}
+}
