@@ -41,6 +41,8 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest{"the request body is empty: send a JSON object"}
 	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest{"the request body is not valid JSON: " + err.Error()}
+	case errors.As(err, &te) && te.Field == "":
+		return badRequest{"the request body must be a JSON object"}
 	case errors.As(err, &te):
 		return unprocessable{fmt.Sprintf("field %q must be a %s", te.Field, te.Type)}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

@@ -79,6 +79,19 @@ func (d *Dispatcher) Wait(callID uuid.UUID) (offers <-chan Offer, done func()) {
 		d.mu.Lock()
 		delete(d.waiting, callID)
 		d.mu.Unlock()
+		// An offer delivered after the call stopped reading: give the operator back.
+		select {
+		case o := <-ch:
+			if !o.Pickup {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				if err := d.store.Release(ctx, o, d.now()); err != nil {
+					d.log.Warn("queue release failed", "call_id", o.CallID, "ext", o.Ext, "error", err)
+				}
+				d.Kick()
+			}
+		default:
+		}
 	}
 }
 

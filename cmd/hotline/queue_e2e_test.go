@@ -193,3 +193,146 @@ func TestCallerReachesOperator(t *testing.T) {
 		t.Errorf("today's figures %+v", st)
 	}
 }
+
+// An operator whose phone rings out is paused (no_answer) and the caller goes to the next operator; one
+// that declines goes to the back of the line of operators. The operator's BYE ends the caller's call too.
+func TestRingTimeoutAndDeclineGoToTheNextOperator(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_RING_TIMEOUT=2s")
+	h.start()
+	dir := t.TempDir()
+	t440, _ := sipptest.ToneFile(dir, 440, "a", 1)
+	// The order operators are offered calls is longest idle first: register them in that order.
+	h.addOperator("1001", "Không nghe máy", "mat-khau-1001")
+	h.phone(sipptest.Operator{Ext: "1001", Password: "mat-khau-1001", NoAnswer: true})
+	h.addOperator("1002", "Bận", "mat-khau-1002")
+	h.phone(sipptest.Operator{Ext: "1002", Password: "mat-khau-1002", Decline: true})
+	h.addOperator("1003", "Trả lời", "mat-khau-1003")
+	h.phone(sipptest.Operator{Ext: "1003", Password: "mat-khau-1003", Stream: t440, Talk: 3 * time.Second})
+
+	scen, _ := sipptest.Waiter{Wait: 40 * time.Second}.Write(dir)
+	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: scen, Calls: 1}))
+	c := h.waitEnded(1, 20*time.Second)[0]
+	if deref(c.EndReason) != "operator_hangup" {
+		t.Errorf("end reason %q, want operator_hangup (the operator's BYE ends the caller's call)", deref(c.EndReason))
+	}
+	var rings []string
+	for _, s := range h.segments(c.ID) {
+		if s.Kind == "ringing" {
+			rings = append(rings, *s.Ext)
+		}
+	}
+	if len(rings) < 3 || rings[0] != "1001" || rings[1] != "1002" || rings[len(rings)-1] != "1003" {
+		t.Errorf("phones rung %v, want 1001, 1002, then 1003", rings)
+	}
+	if a, _ := h.agent("1001"); a.State != "paused" || a.Reason != "no_answer" {
+		t.Errorf("operator 1001 is %s (%s), want paused (no_answer)", a.State, a.Reason)
+	}
+	if a, _ := h.agent("1002"); a.State != "available" {
+		t.Errorf("operator 1002 is %s, want available after declining", a.State)
+	}
+}
+
+// A caller who hangs up while waiting is abandoned; with the wait over HOTLINE_MAX_WAIT the caller may
+// leave a message and is flagged for a callback.
+func TestAbandonAndVoicemail(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_MAX_WAIT=3s",
+		"HOTLINE_ANNOUNCE_EVERY=2s")
+	h.start()
+	h.addOperator("1001", "Tạm nghỉ", "mat-khau-1001")
+	h.phone(sipptest.Operator{Ext: "1001", Password: "mat-khau-1001"})
+	if code, body := h.post("/api/v1/agents/1001/state", map[string]string{"state": "paused", "reason": "họp giao ban"}); code != 200 {
+		t.Fatalf("pause: %d %s", code, body)
+	}
+	dir := t.TempDir()
+	short, _ := sipptest.Caller{Talk: 8 * time.Second}.Write(dir) // leaves during the wait
+	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: short, Calls: 1, Caller: "0911000001"}))
+	long, _ := sipptest.Caller{Talk: 26 * time.Second}.Write(dir) // waits past the limit, leaves a message
+	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: long, Calls: 1, Caller: "0911000002"}))
+	cs := h.waitEnded(2, 20*time.Second)
+	var kinds = map[string]string{}
+	var callback = map[string]bool{}
+	for _, c := range cs {
+		for _, s := range h.segments(c.ID) {
+			kinds[c.Caller] += s.Kind + " "
+		}
+		var full struct {
+			Callback bool `json:"callback"`
+		}
+		h.getJSON("/api/v1/calls/"+c.ID, 200, &full)
+		callback[c.Caller] = full.Callback
+	}
+	if kinds["0911000001"] != "greeting queued " || callback["0911000001"] {
+		t.Errorf("abandoned caller: segments %q, callback %v", kinds["0911000001"], callback["0911000001"])
+	}
+	if kinds["0911000002"] != "greeting queued voicemail " || !callback["0911000002"] {
+		t.Errorf("caller past the limit: segments %q, callback %v; want a voicemail and a callback", kinds["0911000002"], callback["0911000002"])
+	}
+	st := h.queue().Stats.Today
+	if st.Offered != 2 || st.Abandoned != 1 || st.Answered != 0 || st.AbandonRate == nil || *st.AbandonRate != 0.5 {
+		t.Errorf("figures %+v: want 2 offered, 1 abandoned, abandon rate 0.5", st)
+	}
+}
+
+// A paused operator takes a waiting caller with POST /api/v1/queue/pickup: the phone rings and is connected.
+// The state API refuses what it must.
+func TestPickupByAPIAndAgentStates(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_ANSWER_DELAY=0s")
+	h.start()
+	h.addOperator("1001", "Trưởng ca", "mat-khau-1001")
+	dir := t.TempDir()
+	t440, _ := sipptest.ToneFile(dir, 440, "u", 1)
+	h.phone(sipptest.Operator{Ext: "1001", Password: "mat-khau-1001", Codec: sipptest.PCMU, Stream: t440, Talk: 2 * time.Second})
+	for _, tc := range []struct {
+		path string
+		body any
+		want int
+	}{
+		{"/api/v1/agents/1001/state", map[string]string{"state": "on_call"}, 422},
+		{"/api/v1/agents/1001/state", map[string]any{"state": "paused", "mood": "tired"}, 422},
+		{"/api/v1/agents/9999/state", map[string]string{"state": "paused"}, 404},
+		{"/api/v1/agents/1001/state", "not an object", 400},
+		{"/api/v1/queue/pickup", map[string]string{"operator": "1001"}, 409}, // nobody waits yet
+		{"/api/v1/agents/1001/state", map[string]string{"state": "paused", "reason": "ăn trưa"}, 200},
+	} {
+		if code, body := h.post(tc.path, tc.body); code != tc.want {
+			t.Errorf("POST %s %v: %d %s, want %d", tc.path, tc.body, code, body, tc.want)
+		}
+	}
+	t1k, _ := sipptest.ToneFile(dir, 1000, "a", 1)
+	scen, _ := sipptest.Waiter{Stream: t1k, Wait: 40 * time.Second}.Write(dir)
+	done := make(chan sipptest.Result, 1)
+	go func() {
+		res, _ := sipptest.Run{Scenario: scen, Calls: 1, Target: "127.0.0.1:" + strconv.Itoa(h.sipPort)}.Exec(context.Background())
+		done <- res
+	}()
+	var callID string
+	h.waitFor("the caller in the line", 20*time.Second, func() bool {
+		q := h.queue()
+		if len(q.Waiting) == 1 {
+			callID = q.Waiting[0].CallID
+		}
+		return callID != ""
+	})
+	if code, body := h.post("/api/v1/queue/pickup", map[string]string{"operator": "1001", "call_id": callID}); code != 202 {
+		t.Fatalf("pickup: %d %s", code, body)
+	}
+	mustOK(t, <-done) // the operator talks 2 s and hangs up; the caller gets the BYE
+	c := h.waitEnded(1, 10*time.Second)[0]
+	if deref(c.EndReason) != "operator_hangup" {
+		t.Errorf("end reason %q, want operator_hangup", deref(c.EndReason))
+	}
+	w := readWAV(t, h.recordingPath(c))
+	var talk apiSegment
+	for _, s := range h.segments(c.ID) {
+		if s.Kind == "talking" {
+			talk = s
+		}
+	}
+	from := int(talk.OffsetSeconds*8000) + 2400
+	if to := from + 8000; to > len(w.right) || toneShare(w.right[from:to], 440) < 0.9 {
+		t.Errorf("the µ-law operator is not heard on the A-law caller's right channel over the talk")
+	}
+}

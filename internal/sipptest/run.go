@@ -129,7 +129,8 @@ func (r Run) Exec(ctx context.Context) (Result, error) {
 		args = append(args, "-t", "t1")
 	}
 	if r.OutOfCall != "" {
-		args = append(args, "-oocsf", r.OutOfCall)
+		// A phone: it answers the hotline's calls, and its OPTIONS keepalives with 200 (-aa).
+		args = append(args, "-oocsf", r.OutOfCall, "-aa")
 	}
 	args = append(args, r.Target)
 	ctx, cancel := context.WithTimeout(ctx, r.Timeout+30*time.Second)

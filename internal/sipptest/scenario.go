@@ -360,9 +360,10 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 {{end}}
 
 {{- define "operator-answer"}}{{template "head" "hotline operator answering"}}
-  <recv request="INVITE" crlf="true">
+  <recv request="INVITE" crlf="true" rrs="true">
     <action>
       <ereg regexp="CSeq: *([0-9]+)" search_in="msg" assign_to="cseqline,cseq"/>
+      <ereg regexp=".*" search_in="hdr" header="From:" assign_to="caller"/>
 {{- if .ExpectCaller}}
       <ereg regexp="From:[^\r\n]*sip:{{.ExpectCaller}}@" search_in="msg" check_it="true" assign_to="from"/>
 {{- end}}
@@ -460,8 +461,8 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
     <![CDATA[
       BYE [next_url] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      [last_From:]
-      [last_To:]
+      From: <sip:{{.Ext}}@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+      To:[$caller]
       Call-ID: [call_id]
       CSeq: 1 BYE
       Contact: <sip:{{.Ext}}@[local_ip]:[local_port];transport=[transport]>
@@ -490,7 +491,7 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
   <nop><action><exec rtp_stream="pause"/></action></nop>
 {{- end}}
 {{- end}}
-  <Reference variables="cseqline,cseq{{if .ExpectCaller}},from{{end}}"/>
+  <Reference variables="cseqline,cseq,caller{{if .ExpectCaller}},from{{end}}"/>
 </scenario>
 {{end}}
 

@@ -75,6 +75,9 @@ func (s *Store) Leave(ctx context.Context, callID uuid.UUID, kind queue.EventKin
 		if err := tx.QueryRow(ctx, positionSQL, callID).Scan(&pos); err != nil {
 			return err
 		}
+		// The caller's row is locked before the operator's here (its offered_to must be read locked); the
+		// other way round elsewhere never waits for this one: a claim skips locked rows, and a pickup
+		// refuses an operator who rings for this caller before it looks at callers.
 		err := tx.QueryRow(ctx, `DELETE FROM queue_entries WHERE call_id = $1 RETURNING entered_at, offered_to`,
 			callID).Scan(&entered, &offered)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -110,18 +113,20 @@ func (s *Store) Claim(ctx context.Context, node string, now time.Time) (queue.Of
 	var o queue.Offer
 	found := false
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT call_id FROM queue_entries WHERE node_id = $1 AND offered_to IS NULL
-			ORDER BY priority DESC, entered_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED`, node).Scan(&o.CallID)
+		// The operator first: with nobody available no caller's row is locked, so a pickup of that caller
+		// never has to skip it.
+		err := tx.QueryRow(ctx, `SELECT a.ext, o.name FROM agents a JOIN operators o USING (ext)
+			WHERE a.state = 'available' AND EXISTS (SELECT 1 FROM registrations r
+				WHERE r.ext = a.ext AND r.expires_at > $1 AND r.reachable)
+			ORDER BY a.idle_since, a.ext LIMIT 1 FOR UPDATE OF a SKIP LOCKED`, now).Scan(&o.Ext, &o.Name)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		err = tx.QueryRow(ctx, `SELECT a.ext, o.name FROM agents a JOIN operators o USING (ext)
-			WHERE a.state = 'available' AND EXISTS (SELECT 1 FROM registrations r
-				WHERE r.ext = a.ext AND r.expires_at > $1 AND r.reachable)
-			ORDER BY a.idle_since, a.ext LIMIT 1 FOR UPDATE OF a SKIP LOCKED`, now).Scan(&o.Ext, &o.Name)
+		err = tx.QueryRow(ctx, `SELECT call_id FROM queue_entries WHERE node_id = $1 AND offered_to IS NULL
+			ORDER BY priority DESC, entered_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED`, node).Scan(&o.CallID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -154,11 +159,12 @@ func (s *Store) offer(ctx context.Context, tx pgx.Tx, o *queue.Offer, now time.T
 // Release undoes a claim the dispatcher could not deliver.
 func (s *Store) Release(ctx context.Context, o queue.Offer, now time.Time) error {
 	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE queue_entries SET offered_to = NULL WHERE call_id = $1 AND offered_to = $2`,
-			o.CallID, o.Ext); err != nil {
+		if err := releaseAgent(ctx, tx, o.Ext, o.CallID, now); err != nil {
 			return err
 		}
-		return releaseAgent(ctx, tx, o.Ext, o.CallID, now)
+		_, err := tx.Exec(ctx, `UPDATE queue_entries SET offered_to = NULL WHERE call_id = $1 AND offered_to = $2`,
+			o.CallID, o.Ext)
+		return err
 	})
 }
 
@@ -176,12 +182,12 @@ const (
 // paused or sent to the back of the idle order.
 func (s *Store) Missed(ctx context.Context, o queue.Offer, how Outcome, now time.Time) error {
 	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE queue_entries SET offered_to = NULL WHERE call_id = $1 AND offered_to = $2`,
-			o.CallID, o.Ext); err != nil {
-			return err
-		}
 		st, call, err := lockAgent(ctx, tx, o.Ext)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE queue_entries SET offered_to = NULL WHERE call_id = $1 AND offered_to = $2`,
+			o.CallID, o.Ext); err != nil {
 			return err
 		}
 		kind := queue.EventRingNoAnswer
@@ -217,6 +223,9 @@ func (s *Store) Connected(ctx context.Context, callID uuid.UUID, ext string, now
 	var wait time.Duration
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		var entered time.Time
+		if _, _, err := lockAgent(ctx, tx, ext); err != nil {
+			return err
+		}
 		err := tx.QueryRow(ctx, `DELETE FROM queue_entries WHERE call_id = $1 RETURNING entered_at`, callID).Scan(&entered)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return queue.ErrNotWaiting
@@ -225,9 +234,6 @@ func (s *Store) Connected(ctx context.Context, callID uuid.UUID, ext string, now
 			return err
 		}
 		wait = now.Sub(entered)
-		if _, _, err := lockAgent(ctx, tx, ext); err != nil {
-			return err
-		}
 		if err := setState(ctx, tx, ext, queue.OnCall, "", &callID, now); err != nil {
 			return err
 		}
@@ -380,8 +386,8 @@ func (s *Store) Pickup(ctx context.Context, ext, node string, callID *uuid.UUID,
 			ORDER BY priority DESC, entered_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED`
 		args := []any{node}
 		if callID != nil {
-			q = `SELECT call_id FROM queue_entries WHERE node_id = $1 AND offered_to IS NULL AND call_id = $2
-				FOR UPDATE SKIP LOCKED`
+			// A chosen caller: wait for a dispatcher's transaction holding the row rather than skip it.
+			q = `SELECT call_id FROM queue_entries WHERE node_id = $1 AND call_id = $2 FOR UPDATE`
 			args = append(args, *callID)
 		}
 		err = tx.QueryRow(ctx, q, args...).Scan(&o.CallID)
@@ -390,6 +396,13 @@ func (s *Store) Pickup(ctx context.Context, ext, node string, callID *uuid.UUID,
 		}
 		if err != nil {
 			return err
+		}
+		var offered *string
+		if err := tx.QueryRow(ctx, `SELECT offered_to FROM queue_entries WHERE call_id = $1`, o.CallID).Scan(&offered); err != nil {
+			return err
+		}
+		if offered != nil {
+			return queue.ErrNotWaiting // another operator's phone rings for this caller
 		}
 		if err := tx.QueryRow(ctx, `SELECT name FROM operators WHERE ext = $1`, ext).Scan(&o.Name); err != nil {
 			return err

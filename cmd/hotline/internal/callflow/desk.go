@@ -100,7 +100,18 @@ wait:
 	log.Debug("caller waits", "position", pos)
 
 	offers, done := f.disp.Wait(c.ID)
-	defer done()
+	defer func() {
+		done()
+		// An operator's *8 call handed to this caller after it stopped reading offers: let it go.
+		f.mu.Lock()
+		pc := f.pickups[c.ID]
+		delete(f.pickups, c.ID)
+		f.mu.Unlock()
+		if pc != nil {
+			f.undoPickup(queue.Offer{CallID: c.ID, Ext: pc.Operator}, log)
+			pc.Hangup(telephony.ErrHungUp)
+		}
+	}()
 	if n, err := f.queue.OnDuty(ctx); err == nil && n == 0 {
 		f.leave(c, queue.EventVoicemail, "nobody on duty", log)
 		f.voicemail(c, st, f.cfg.Prompts.Nobody, log)
