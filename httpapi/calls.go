@@ -23,21 +23,21 @@ func mustZone(name string) *time.Location {
 }
 
 type callJSON struct {
-	ID          string     `json:"id"`
-	SIPCallID   string     `json:"sip_call_id"`
-	Caller      string     `json:"caller"`
-	CallerName  string     `json:"caller_name"`
-	Called      string     `json:"called"`
-	Transport   string     `json:"transport"`
-	Codec       *string    `json:"codec"`
-	ArrivedAt   time.Time  `json:"arrived_at"`
-	AnsweredAt  *time.Time `json:"answered_at"`
-	QueuedAt    *time.Time `json:"queued_at"`
-	ConnectedAt *time.Time `json:"connected_at"`
-	EndedAt     *time.Time `json:"ended_at"`
-	EndReason   *string    `json:"end_reason"`
-	Operator    *string    `json:"operator"`
-	RecordingID *string    `json:"recording_id"`
+	ID          string        `json:"id"`
+	SIPCallID   string        `json:"sip_call_id"`
+	Caller      string        `json:"caller"`
+	CallerName  string        `json:"caller_name"`
+	Called      string        `json:"called"`
+	Transport   string        `json:"transport"`
+	Codec       *string       `json:"codec"`
+	ArrivedAt   time.Time     `json:"arrived_at"`
+	AnsweredAt  *time.Time    `json:"answered_at"`
+	QueuedAt    *time.Time    `json:"queued_at"`
+	ConnectedAt *time.Time    `json:"connected_at"`
+	EndedAt     *time.Time    `json:"ended_at"`
+	EndReason   *string       `json:"end_reason"`
+	Operator    *string       `json:"operator"`
+	RecordingID *string       `json:"recording_id"`
 	TicketIDs   []string      `json:"ticket_ids"`
 	Segments    []segmentJSON `json:"segments"`
 	Callback    bool          `json:"callback"`

@@ -21,15 +21,15 @@ type Run struct {
 	// OutOfCall is a scenario for the requests that start a call of the peer's (-oocsf): an operator's
 	// phone answers the hotline's INVITEs with it, on the port it registered from.
 	OutOfCall string
-	Target   string // "127.0.0.1:5060"
-	TCP      bool
-	Calls    int           // total calls (-m)
-	Limit    int           // simultaneous calls at most (-l); default Calls
-	Rate     float64       // new calls per second (-r); default 10
-	Caller   string        // the caller's number ([caller]); default 0912345678
-	Service  string        // the number called ([service]); default 1900
-	Timeout  time.Duration // the whole run's limit (-timeout); default 2 min
-	Dir      string        // where SIPp writes its files; default a temp folder
+	Target    string // "127.0.0.1:5060"
+	TCP       bool
+	Calls     int           // total calls (-m)
+	Limit     int           // simultaneous calls at most (-l); default Calls
+	Rate      float64       // new calls per second (-r); default 10
+	Caller    string        // the caller's number ([caller]); default 0912345678
+	Service   string        // the number called ([service]); default 1900
+	Timeout   time.Duration // the whole run's limit (-timeout); default 2 min
+	Dir       string        // where SIPp writes its files; default a temp folder
 	// RTPPorts is the range SIPp takes its media ports from: runs in parallel need ranges of their own.
 	RTPPorts [2]int
 	// CPUs, when set, pins SIPp to these CPUs with taskset (e.g. "0"), away from a pinned hotline.
