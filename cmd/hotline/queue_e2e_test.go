@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -16,6 +17,19 @@ import (
 	"hotline/internal/pgtest"
 	"hotline/internal/sipptest"
 )
+
+// shortGreeting makes a prompts folder whose greeting is half a second, for tests that are about the line,
+// not the greeting.
+func shortGreeting(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	out, err := exec.Command("sox", "-n", "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer",
+		dir+"/greeting.wav", "synth", "0.5", "sine", "600", "vol", "0.3").CombinedOutput()
+	if err != nil {
+		t.Fatalf("sox: %v %s", err, out)
+	}
+	return "HOTLINE_PROMPTS_DIR=" + dir
+}
 
 // addOperator runs `hotline operator add` against the instance's database.
 func (h *instance) addOperator(ext, name, password string) {
@@ -145,7 +159,7 @@ func (h *instance) segments(id string) []apiSegment {
 // over the talk; the caller's BYE ends both legs; states, figures and segments follow.
 func TestCallerReachesOperator(t *testing.T) {
 	t.Parallel()
-	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_WRAP_UP=1s")
+	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_WRAP_UP=1s")
 	h.start()
 	h.addOperator("1001", "Nguyễn Thị Lan", "mat-khau-1001")
 	dir := t.TempDir()
@@ -198,7 +212,7 @@ func TestCallerReachesOperator(t *testing.T) {
 // that declines goes to the back of the line of operators. The operator's BYE ends the caller's call too.
 func TestRingTimeoutAndDeclineGoToTheNextOperator(t *testing.T) {
 	t.Parallel()
-	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_RING_TIMEOUT=2s")
+	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_RING_TIMEOUT=2s")
 	h.start()
 	dir := t.TempDir()
 	t440, _ := sipptest.ToneFile(dir, 440, "a", 1)
@@ -237,7 +251,7 @@ func TestRingTimeoutAndDeclineGoToTheNextOperator(t *testing.T) {
 // leave a message and is flagged for a callback.
 func TestAbandonAndVoicemail(t *testing.T) {
 	t.Parallel()
-	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_MAX_WAIT=3s",
+	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_MAX_WAIT=3s",
 		"HOTLINE_ANNOUNCE_EVERY=2s")
 	h.start()
 	h.addOperator("1001", "Tạm nghỉ", "mat-khau-1001")
@@ -246,9 +260,9 @@ func TestAbandonAndVoicemail(t *testing.T) {
 		t.Fatalf("pause: %d %s", code, body)
 	}
 	dir := t.TempDir()
-	short, _ := sipptest.Caller{Talk: 8 * time.Second}.Write(dir) // leaves during the wait
+	short, _ := sipptest.Caller{Talk: 2 * time.Second}.Write(dir) // leaves during the wait
 	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: short, Calls: 1, Caller: "0911000001"}))
-	long, _ := sipptest.Caller{Talk: 26 * time.Second}.Write(dir) // waits past the limit, leaves a message
+	long, _ := sipptest.Caller{Talk: 20 * time.Second}.Write(dir) // waits past the limit, leaves a message
 	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: long, Calls: 1, Caller: "0911000002"}))
 	cs := h.waitEnded(2, 20*time.Second)
 	var kinds = map[string]string{}
@@ -279,7 +293,7 @@ func TestAbandonAndVoicemail(t *testing.T) {
 // The state API refuses what it must.
 func TestPickupByAPIAndAgentStates(t *testing.T) {
 	t.Parallel()
-	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_ANSWER_DELAY=0s")
+	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s")
 	h.start()
 	h.addOperator("1001", "Trưởng ca", "mat-khau-1001")
 	dir := t.TempDir()
@@ -334,5 +348,120 @@ func TestPickupByAPIAndAgentStates(t *testing.T) {
 	from := int(talk.OffsetSeconds*8000) + 2400
 	if to := from + 8000; to > len(w.right) || toneShare(w.right[from:to], 440) < 0.9 {
 		t.Errorf("the µ-law operator is not heard on the A-law caller's right channel over the talk")
+	}
+}
+
+// An operator dials *8 (digest-authenticated INVITE) and is joined to the longest-waiting caller.
+func TestStar8PicksUpTheLongestWaitingCaller(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s")
+	h.start()
+	h.addOperator("1001", "Trưởng ca", "mat-khau-1001")
+	h.phone(sipptest.Operator{Ext: "1001", Password: "mat-khau-1001"})
+	if code, body := h.post("/api/v1/agents/1001/state", map[string]string{"state": "paused"}); code != 200 {
+		t.Fatalf("pause: %d %s", code, body)
+	}
+	dir := t.TempDir()
+	t1k, _ := sipptest.ToneFile(dir, 1000, "a", 1)
+	t440, _ := sipptest.ToneFile(dir, 440, "a", 1)
+	callers := make(chan sipptest.Result, 2)
+	for _, number := range []string{"0900000001", "0900000002"} {
+		scen, _ := sipptest.Waiter{Stream: t1k, Wait: 40 * time.Second}.Write(dir)
+		go func() {
+			res, _ := sipptest.Run{Scenario: scen, Calls: 1, Caller: number, Target: "127.0.0.1:" + strconv.Itoa(h.sipPort)}.Exec(context.Background())
+			callers <- res
+		}()
+		h.waitFor("caller "+number+" in the line", 20*time.Second, func() bool { return len(h.queue().Waiting) >= 1 })
+	}
+	h.waitFor("two callers in the line", 20*time.Second, func() bool { return len(h.queue().Waiting) == 2 })
+	first := h.queue().Waiting[0].CallID
+	pick, _ := sipptest.Pickup{Ext: "1001", Password: "mat-khau-1001", Stream: t440, Talk: 3 * time.Second}.Write(dir)
+	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: pick, Calls: 1}))
+	mustOK(t, <-callers) // the picked-up caller got the BYE when the operator hung up
+	var c apiCall
+	h.getJSON("/api/v1/calls/"+first, 200, &c)
+	if c.Caller != "0900000001" || deref(c.EndReason) != "operator_hangup" {
+		t.Errorf("the longest-waiting caller %s ended %q; want 0900000001 ended by the operator", c.Caller, deref(c.EndReason))
+	}
+	if q := h.queue(); len(q.Waiting) != 1 {
+		t.Errorf("%d callers still waiting, want the second one", len(q.Waiting))
+	}
+	// *8 with a wrong password is refused like any wrong password.
+	bad, _ := sipptest.Pickup{Ext: "1001", Password: "wrong-password", Talk: time.Second}.Write(dir)
+	if res := h.sipp(context.Background(), sipptest.Run{Scenario: bad, Calls: 1}); res.Exit == 0 {
+		t.Error("*8 with a wrong password was answered")
+	}
+}
+
+// Two operators and five callers: served first by priority (the fourth caller presses 1, a field with
+// priority), then in order of arrival.
+func TestFIFOAndPriority(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_WRAP_UP=0s",
+		"HOTLINE_MENU=1=an-ninh-trat-tu:10")
+	h.start()
+	for _, ext := range []string{"1001", "1002"} {
+		h.addOperator(ext, "Điện thoại viên "+ext, "mat-khau-"+ext)
+		h.phone(sipptest.Operator{Ext: ext, Password: "mat-khau-" + ext, Talk: 4 * time.Second})
+		if code, body := h.post("/api/v1/agents/"+ext+"/state", map[string]string{"state": "paused"}); code != 200 {
+			t.Fatalf("pause %s: %d %s", ext, code, body)
+		}
+	}
+	dir := t.TempDir()
+	results := make(chan sipptest.Result, 5)
+	for i := 1; i <= 5; i++ {
+		c := sipptest.Caller{Talk: 40 * time.Second}
+		if i == 4 {
+			c.Key = '1'
+		}
+		scen, err := c.Write(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		number := "090000000" + strconv.Itoa(i)
+		go func() {
+			res, _ := sipptest.Run{Scenario: scen, Calls: 1, Caller: number, Target: "127.0.0.1:" + strconv.Itoa(h.sipPort),
+				Timeout: time.Minute}.Exec(context.Background())
+			results <- res
+		}()
+		h.waitFor("caller "+number+" in the line", 20*time.Second, func() bool { return len(h.queue().Waiting) == i })
+	}
+	q := h.queue()
+	if q.Waiting[0].Priority != 10 {
+		t.Fatalf("head of the line has priority %d, want the caller who pressed 1 (10)", q.Waiting[0].Priority)
+	}
+	for _, ext := range []string{"1001", "1002"} {
+		h.post("/api/v1/agents/"+ext+"/state", map[string]string{"state": "available"})
+	}
+	cs := h.waitEnded(5, 60*time.Second)
+	connected := map[string]time.Time{}
+	for _, c := range cs {
+		var full struct {
+			ConnectedAt *time.Time `json:"connected_at"`
+		}
+		h.getJSON("/api/v1/calls/"+c.ID, 200, &full)
+		if full.ConnectedAt == nil {
+			t.Fatalf("caller %s was never connected", c.Caller)
+		}
+		connected[c.Caller] = *full.ConnectedAt
+	}
+	// Rounds of two (two operators, 4 s talks): {4, 1}, then {2, 3}, then 5. A round starts when
+	// connections are more than 2 s apart.
+	order := []string{"0900000001", "0900000002", "0900000003", "0900000004", "0900000005"}
+	sort.Slice(order, func(i, j int) bool { return connected[order[i]].Before(connected[order[j]]) })
+	rounds := map[string]int{}
+	for i, n := range order {
+		if i > 0 {
+			rounds[n] = rounds[order[i-1]]
+			if connected[n].Sub(connected[order[i-1]]) > 2*time.Second {
+				rounds[n]++
+			}
+		}
+	}
+	want := map[string]int{"0900000004": 0, "0900000001": 0, "0900000002": 1, "0900000003": 1, "0900000005": 2}
+	for n, r := range want {
+		if rounds[n] != r {
+			t.Errorf("caller %s connected in round %d, want %d (connections: %v)", n, rounds[n], r, connected)
+		}
 	}
 }

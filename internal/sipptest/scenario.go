@@ -32,7 +32,13 @@ type Caller struct {
 	Talk   time.Duration // from the ACK to the BYE
 	// ExpectCodec fails the call unless the 200 OK's SDP names this codec ("" checks nothing).
 	ExpectCodec string
+	// Key, when set ('0'-'9'), is pressed right after the ACK: RFC 4733 events from the pcap files SIPp's
+	// package ships (without Stream: a phone sends its audio and its keys from one port).
+	Key byte
 }
+
+// keyFiles is where Debian's sip-tester keeps its RFC 4733 key presses.
+const keyFiles = "/usr/share/sip-tester"
 
 // Write renders the caller scenario into dir and returns its path.
 func (c Caller) Write(dir string) (string, error) {
@@ -41,6 +47,9 @@ func (c Caller) Write(dir string) (string, error) {
 	}
 	if strings.Contains(c.Stream, ",") {
 		return "", fmt.Errorf("stream file %q: SIPp cannot stream a path with a comma", c.Stream)
+	}
+	if c.Key != 0 && (c.Key < '0' || c.Key > '9' || c.Stream != "") {
+		return "", fmt.Errorf("key %q: a digit, and no Stream with it", c.Key)
 	}
 	return render(dir, "caller", c)
 }
@@ -97,6 +106,17 @@ func (o Operator) Write(dir string) (register, answer string, err error) {
 	return register, answer, err
 }
 
+// Pickup is an operator dialling *8 from the phone to take the longest-waiting caller: it authenticates
+// the INVITE with digest, streams Stream and hangs up after Talk.
+type Pickup struct {
+	Ext, Password string
+	Stream        string
+	Talk          time.Duration
+}
+
+// Write renders the pickup scenario into dir.
+func (p Pickup) Write(dir string) (string, error) { return render(dir, "pickup", p) }
+
 // WriteScenario writes a fixed scenario (Canceller, Refused, Holder) into dir.
 func WriteScenario(dir, name string) (string, error) { return render(dir, name, nil) }
 
@@ -133,14 +153,22 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 	"reinvite": func(cseq int, dir string) invite {
 		return invite{CSeq: cseq, Port: "[media_port]", Offer: []Codec{PCMA}, Direction: dir}
 	},
-	"ms":   func(d time.Duration) int64 { return d.Milliseconds() },
-	"pcma": func() []Codec { return []Codec{PCMA} },
-	"reg": func(o Operator, cseq, expires int, auth string) map[string]any {
+	"ms":      func(d time.Duration) int64 { return d.Milliseconds() },
+	"keyFile": func(k byte) string { return fmt.Sprintf("%s/dtmf_2833_%c.pcap", keyFiles, k) },
+	"pcma":    func() []Codec { return []Codec{PCMA} },
+	"reg": func(o any, cseq, expires int, auth string) map[string]any {
+		var ext, password string
+		switch o := o.(type) {
+		case Operator:
+			ext, password = o.Ext, o.Password
+		case Pickup:
+			ext, password = o.Ext, o.Password
+		}
 		a := ""
 		if auth != "" {
-			a = fmt.Sprintf("[authentication username=%s password=%s]", o.Ext, o.Password)
+			a = fmt.Sprintf("[authentication username=%s password=%s]", ext, password)
 		}
-		return map[string]any{"Ext": o.Ext, "CSeq": cseq, "Expires": expires, "Auth": a}
+		return map[string]any{"Ext": ext, "CSeq": cseq, "Expires": expires, "Auth": a}
 	},
 	"g729": func() []Codec { return []Codec{G729} },
 }).Parse(`
@@ -256,6 +284,9 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 {{- if .Stream}}
   <nop><action><exec rtp_stream="{{.Stream}},-1,{{(index .Offer 0).PT}}"/></action></nop>
 {{- end}}
+{{- if .Key}}
+  <nop><action><exec play_pcap_audio="{{keyFile .Key}}"/></action></nop>
+{{- end}}
   <pause milliseconds="{{ms .Talk}}"/>
 {{- if .Stream}}
   <nop><action><exec rtp_stream="pause"/></action></nop>
@@ -265,6 +296,93 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
   <Reference variables="codec"/>
 {{- end}}
   <ResponseTimeRepartition value="10, 20, 50, 100, 200, 500, 1000"/>
+</scenario>
+{{end}}
+
+{{- define "pickup-invite"}}
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:*8@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{{.Ext}}@[remote_ip]>;tag=[call_number]
+      To: <sip:*8@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: {{.CSeq}} INVITE
+      Contact: <sip:{{.Ext}}@[local_ip]:[local_port];transport=[transport]>
+      Max-Forwards: 70
+{{- if .Auth}}
+      {{.Auth}}
+{{- end}}
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=operator 1 1 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [rtpstream_audio_port] RTP/AVP 8 101
+      a=rtpmap:8 PCMA/8000
+      a=rtpmap:101 telephone-event/8000
+      a=ptime:20
+    ]]>
+  </send>
+{{- end}}
+
+{{- define "pickup"}}{{template "head" "hotline operator dialling *8"}}
+{{- template "pickup-invite" (reg . 1 0 "")}}
+  <recv response="100" optional="true"/>
+  <recv response="401" auth="true"/>
+  <send>
+    <![CDATA[
+      ACK sip:*8@[remote_ip]:[remote_port] SIP/2.0
+      [last_Via:]
+      From: <sip:{{.Ext}}@[remote_ip]>;tag=[call_number]
+      To: <sip:*8@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+{{- template "pickup-invite" (reg . 2 0 "auth")}}
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200" rrs="true"/>
+  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{{.Ext}}@[remote_ip]>;tag=[call_number]
+      To: <sip:*8@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 ACK
+      [routes]
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+{{- if .Stream}}
+  <nop><action><exec rtp_stream="{{.Stream}},-1,8"/></action></nop>
+{{- end}}
+  <pause milliseconds="{{ms .Talk}}"/>
+  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{{.Ext}}@[remote_ip]>;tag=[call_number]
+      To: <sip:*8@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 3 BYE
+      [routes]
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" crlf="true"/>
 </scenario>
 {{end}}
 

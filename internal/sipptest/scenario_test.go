@@ -18,6 +18,22 @@ func TestScenariosRender(t *testing.T) {
 			return Caller{Offer: []Codec{PCMU, PCMA}, Stream: "/tmp/t.alaw", Talk: time.Second, ExpectCodec: "PCMA"}.Write(dir)
 		},
 		"waiter": func() (string, error) { return Waiter{Stream: "/tmp/t.alaw", Wait: time.Second}.Write(dir) },
+		"pickup": func() (string, error) { return Pickup{Ext: "1001", Password: "pw", Talk: time.Second}.Write(dir) },
+		"operator": func() (string, error) {
+			r, a, err := Operator{Ext: "1001", Password: "pw", Stream: "/tmp/t.alaw", Talk: time.Second, ExpectCaller: "0912"}.Write(dir)
+			if err == nil {
+				_, err = os.Stat(r)
+			}
+			return a, err
+		},
+		"operator no answer": func() (string, error) {
+			_, a, err := Operator{Ext: "1001", Password: "pw", NoAnswer: true}.Write(dir)
+			return a, err
+		},
+		"operator declines": func() (string, error) {
+			_, a, err := Operator{Ext: "1001", Password: "pw", Decline: true}.Write(dir)
+			return a, err
+		},
 	}
 	for _, name := range []string{Canceller, Refused, Holder} {
 		write[name] = func() (string, error) { return WriteScenario(dir, name) }
