@@ -144,3 +144,25 @@ func TestRegisterAuthentication(t *testing.T) {
 		t.Errorf("after unregistering, operator 1001 is %+v; want offline", a)
 	}
 }
+
+// A phone that stops answering the OPTIONS keepalive is no longer counted as registered (and so is not
+// offered calls).
+func TestUnreachablePhoneIsNotOffered(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_KEEPALIVE_EVERY=1s")
+	h.start()
+	h.addOperator("1001", "Nguyễn Thị Lan", "mat-khau-dung")
+	c := newRegisterClient(t, h.sipPort)
+	chal := c.register("1001", "")
+	if res := c.register("1001", c.answer(chal, "MD5", "1001", "mat-khau-dung")); !strings.HasPrefix(res, "SIP/2.0 200") {
+		t.Fatalf("register: %s", res)
+	}
+	if a, _ := h.agent("1001"); !a.Registered {
+		t.Fatal("not registered after 200 OK")
+	}
+	// This phone never answers the hotline's OPTIONS.
+	h.waitFor("the silent phone to count as unreachable", 20*time.Second, func() bool {
+		a, _ := h.agent("1001")
+		return !a.Registered
+	})
+}
