@@ -39,6 +39,8 @@ type Config struct {
 	Calls Calls
 	Audio Audio
 	Desk  Desk // nil: no queue endpoints
+	// Metrics serves GET /metrics (Prometheus text format, no sign-in); nil: none.
+	Metrics http.Handler
 	Parts []Part
 	Log   *slog.Logger
 }
@@ -55,6 +57,9 @@ type Server struct {
 func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux()}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	if cfg.Metrics != nil {
+		s.mux.Handle("GET /metrics", cfg.Metrics)
+	}
 	s.mux.HandleFunc("GET /api/v1/calls", s.listCalls)
 	s.mux.HandleFunc("GET /api/v1/calls/{id}", s.getCall)
 	s.mux.HandleFunc("GET /api/v1/recordings/{id}", s.getRecording)

@@ -151,6 +151,13 @@ func (d *Dispatcher) run(ctx context.Context) {
 	}
 }
 
+// Waiting counts the calls waiting in the line on this node.
+func (d *Dispatcher) Waiting() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.waiting)
+}
+
 func (d *Dispatcher) anyWaiting() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()

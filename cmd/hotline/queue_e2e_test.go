@@ -206,6 +206,21 @@ func TestCallerReachesOperator(t *testing.T) {
 		st.AHT == nil || math.Abs(*st.AHT-talk.Seconds) > 1 {
 		t.Errorf("today's figures %+v", st)
 	}
+	res, err := http.Get(h.url("/metrics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	for _, want := range []string{
+		"hotline_bridge_setup_seconds_count 1", `hotline_calls_ended_total{reason="caller_hangup"} 1`,
+		`hotline_queue_offers_total{outcome="answered"} 1`, `hotline_agents{state="available"} 1`,
+		"hotline_rtp_packets_received_total",
+	} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 }
 
 // An operator whose phone rings out is paused (no_answer) and the caller goes to the next operator; one

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"hotline/calls"
 	"hotline/cmd/hotline/internal/callflow"
 	"hotline/httpapi"
@@ -90,10 +92,11 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		return err
 	}
 	engine.Start()
+	registry := prometheus.NewRegistry()
 	flow := callflow.New(callflow.Config{
 		NodeID: cfg.NodeID, AnswerDelay: cfg.AnswerDelay, RingTimeout: cfg.RingTimeout, WrapUp: cfg.WrapUp,
 		AnnounceEvery: cfg.AnnounceEvery, MaxWait: cfg.MaxWait, VoicemailMax: cfg.VoicemailMax, Menu: cfg.Menu,
-		Prompts: sounds, Log: log,
+		Prompts: sounds, Log: log, Metrics: callflow.NewMetrics(registry),
 	}, callflow.Parts{Journal: journal, Recordings: writer, Queue: desk, Dispatcher: dispatcher})
 	sip, err := telephony.NewServer(telephony.Config{
 		Listen: cfg.SIP, PublicIP: cfg.PublicIP, MaxMessage: cfg.SIPMaxMessage, TCPIdle: cfg.SIPTCPIdle,
@@ -112,9 +115,10 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		return fmt.Errorf("listen http %s: %w (set HOTLINE_HTTP_LISTEN to a free address)", cfg.HTTP, err)
 	}
 	api := httpapi.New(httpapi.Config{
-		Calls: store,
-		Audio: writer,
-		Desk:  deskAPI{Store: desk, flow: flow, dispatcher: dispatcher},
+		Calls:   store,
+		Audio:   writer,
+		Desk:    deskAPI{Store: desk, flow: flow, dispatcher: dispatcher},
+		Metrics: metrics(registry, sip, engine, dispatcher, desk, journal),
 		Parts: []httpapi.Part{
 			{Name: "sip", Check: func(context.Context) error {
 				if !sip.Up() {

@@ -1,6 +1,8 @@
 package media
 
 import (
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,11 +19,13 @@ const rxFrames = 32
 
 // rxRing holds a session's received audio for its bridged peer. Written and read on the pacer goroutine.
 type rxRing struct {
-	buf  [rxFrames * FrameSamples]int16
-	read int64 // the next position the peer reads; nothing before it is kept
+	buf    [rxFrames * FrameSamples]int16
+	read   int64 // the next position the peer reads; nothing before it is kept
+	filled bool  // audio has arrived since the bridge
 }
 
 func (r *rxRing) write(pos int64, s []int16) {
+	r.filled = true
 	n := int64(len(r.buf))
 	if pos < r.read {
 		skip := r.read - pos
@@ -65,15 +69,38 @@ func (r *rxRing) take(pos int64, dst []int16) {
 
 // bridged is a session's source while it is bridged to peer.
 type bridged struct {
-	peer *Session
-	pcm  [FrameSamples]int16
-	enc  [FrameSamples]byte
+	peer    *Session
+	pcm     [FrameSamples]int16
+	enc     [FrameSamples]byte
+	flowing *Flowing
+	dir     int // which direction of flowing this side reports
+}
+
+// Flowing tells when media flows both ways through a bridge: Done is closed once each side has sent a
+// frame carrying audio the other side received after the bridge.
+type Flowing struct {
+	done chan struct{}
+	ways [2]atomic.Bool
+	once sync.Once
+}
+
+// Done is closed when media flows both ways.
+func (f *Flowing) Done() <-chan struct{} { return f.done }
+
+func (f *Flowing) mark(dir int) {
+	f.ways[dir].Store(true)
+	if f.ways[0].Load() && f.ways[1].Load() {
+		f.once.Do(func() { close(f.done) })
+	}
 }
 
 func (b *bridged) next(c Codec, at time.Time) ([]int16, []byte) {
 	pos := samplesSince(b.peer.start, at.Add(-bridgeDelay))
 	if rx := b.peer.rx.Load(); rx != nil {
 		rx.take(pos, b.pcm[:])
+		if rx.filled && !b.flowing.ways[b.dir].Load() {
+			b.flowing.mark(b.dir)
+		}
 	}
 	if c == PCMA {
 		EncodeALaw(b.enc[:], b.pcm[:])
@@ -87,17 +114,19 @@ func (b *bridged) next(c Codec, at time.Time) ([]int16, []byte) {
 // µ-law when they differ, and relays the keys one presses to the other as RFC 4733 events (when the other
 // negotiated telephone-event). Play on either session ends its side of the bridge (e.g. hold audio);
 // Bridge again to resume.
-func Bridge(a, b *Session) {
+func Bridge(a, b *Session) *Flowing {
 	for _, s := range []*Session{a, b} {
 		if s.rx.Load() == nil {
 			r := &rxRing{read: samplesSince(s.start, time.Now().Add(-bridgeDelay))}
 			s.rx.Store(r)
 		}
 	}
-	a.source.Store(&sourceBox{&bridged{peer: b}})
-	b.source.Store(&sourceBox{&bridged{peer: a}})
+	f := &Flowing{done: make(chan struct{})}
+	a.source.Store(&sourceBox{&bridged{peer: b, flowing: f, dir: 0}})
+	b.source.Store(&sourceBox{&bridged{peer: a, flowing: f, dir: 1}})
 	a.OnDTMF(b.SendDTMF)
 	b.OnDTMF(a.SendDTMF)
+	return f
 }
 
 // Unbridge stops relaying keys between a and b; what each plays is set with Play.

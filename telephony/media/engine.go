@@ -3,6 +3,7 @@ package media
 import (
 	"log/slog"
 	"net/netip"
+	"sync/atomic"
 )
 
 // Engine owns the media resources of the process: the RTP port pool and the pacer.
@@ -10,7 +11,18 @@ type Engine struct {
 	ports *PortPool
 	pacer *Pacer
 	log   *slog.Logger
+	stats Stats
 }
+
+// Stats counts the packets of every session of the engine; read them with Load.
+type Stats struct {
+	In      atomic.Uint64 // RTP packets taken from callers
+	Out     atomic.Uint64 // RTP packets sent
+	Refused atomic.Uint64 // datagrams dropped: not RTP, or from a source that is not the call's
+}
+
+// Stats returns the engine's packet counters.
+func (e *Engine) Stats() *Stats { return &e.stats }
 
 // NewEngine makes an engine over the RTP port range [lo, hi].
 func NewEngine(lo, hi int, log *slog.Logger) (*Engine, error) {

@@ -232,6 +232,7 @@ func (s *Session) send(payload []byte) {
 		// A send error (ICMP unreachable from a caller gone away) is not the pacer's business: the RTP
 		// timeout or the caller's BYE ends the call.
 		s.sock.send(s.sendBuf[:n], *s.remote.Load())
+		s.engine.stats.Out.Add(1)
 	}
 }
 
@@ -242,12 +243,11 @@ func (s *Session) receive(now time.Time, elapsed time.Duration, b *recvBatch) {
 		n := s.sock.recv(b)
 		for i := 0; i < n; i++ {
 			d := &b.d[i]
-			if d.n == 0 || pkt.Unmarshal(d.buf[:d.n]) != nil || pkt.Version != 2 {
+			if d.n == 0 || pkt.Unmarshal(d.buf[:d.n]) != nil || pkt.Version != 2 || !s.rd.accept(d.from, &pkt, now) {
+				s.engine.stats.Refused.Add(1)
 				continue
 			}
-			if !s.rd.accept(d.from, &pkt, now) {
-				continue
-			}
+			s.engine.stats.In.Add(1)
 			s.lastRecv = elapsed
 			s.rd.handle(&pkt, now)
 		}

@@ -168,6 +168,7 @@ func (f *Flow) offer(c *telephony.Call, st *story, o queue.Offer, log *slog.Logg
 	log = log.With("ext", o.Ext)
 	var op operatorSide
 	var closeOp func()
+	answered := time.Now()
 	if o.Pickup {
 		f.mu.Lock()
 		pc := f.pickups[o.CallID]
@@ -183,6 +184,7 @@ func (f *Flow) offer(c *telephony.Call, st *story, o queue.Offer, log *slog.Logg
 			return c.Context().Err() != nil
 		}
 		op, closeOp = leg, leg.Close
+		answered = time.Now()
 	}
 	defer closeOp()
 
@@ -198,7 +200,14 @@ func (f *Flow) offer(c *telephony.Call, st *story, o queue.Offer, log *slog.Logg
 	f.journal.Put(st.rec)
 	log.Debug("operator connected", "wait_seconds", wait.Seconds())
 
-	media.Bridge(c.Session(), op.Session())
+	flowing := media.Bridge(c.Session(), op.Session())
+	go func() {
+		select {
+		case <-flowing.Done():
+			f.cfg.Metrics.bridged(time.Since(answered))
+		case <-c.Context().Done():
+		}
+	}()
 	if leg, ok := op.(*telephony.Leg); ok {
 		leg.OnHold(func(held bool) {
 			if held {
@@ -247,18 +256,21 @@ func (f *Flow) ring(c *telephony.Call, st *story, o queue.Offer, log *slog.Logge
 		}
 	}
 	if err == nil {
+		f.cfg.Metrics.offer("answered")
 		return leg, nil
 	}
 	if c.Context().Err() != nil {
+		f.cfg.Metrics.offer("caller_left")
 		return nil, err // the caller hung up while the phone rang: desk logs the abandon, which frees it
 	}
-	how := queuepg.Failed
+	how, outcome := queuepg.Failed, "unreachable"
 	switch {
 	case errors.Is(err, telephony.ErrNoAnswer):
-		how = queuepg.NoAnswer
+		how, outcome = queuepg.NoAnswer, "no_answer"
 	case errors.Is(err, telephony.ErrDeclined):
-		how = queuepg.Declined
+		how, outcome = queuepg.Declined, "declined"
 	}
+	f.cfg.Metrics.offer(outcome)
 	log.Info("operator did not take the call", "error", err)
 	ctx, cancel := bg()
 	defer cancel()

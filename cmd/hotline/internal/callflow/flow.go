@@ -38,6 +38,7 @@ type Config struct {
 	Menu    map[byte]MenuItem
 	Prompts *prompts.Set
 	Log     *slog.Logger
+	Metrics *Metrics // may be nil
 }
 
 // MenuItem is what a key of the greeting's menu chooses.
@@ -148,6 +149,7 @@ func (f *Flow) HandleCall(c *telephony.Call) {
 	ended := answered.Add(samples(length))
 	st.close(ended)
 	rec.EndedAt, rec.EndReason = &ended, endReason(cause)
+	f.cfg.Metrics.callEnded(rec.EndReason)
 	log.Debug("call ended", "reason", rec.EndReason, "seconds", samples(length).Seconds())
 
 	if recorder != nil {
@@ -166,6 +168,7 @@ func (f *Flow) HandleCall(c *telephony.Call) {
 func (f *Flow) end(rec *calls.Call, reason string) {
 	now := time.Now().UTC()
 	rec.EndedAt, rec.EndReason = &now, reason
+	f.cfg.Metrics.callEnded(reason)
 	f.journal.Put(rec)
 }
 
