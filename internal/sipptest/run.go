@@ -34,6 +34,8 @@ type Run struct {
 	RTPPorts [2]int
 	// CPUs, when set, pins SIPp to these CPUs with taskset (e.g. "0"), away from a pinned hotline.
 	CPUs string
+	// Inject is a CSV file of values for [field0], [field1]… one line per call (-inf).
+	Inject string
 }
 
 // Result is what SIPp reported.
@@ -127,6 +129,9 @@ func (r Run) Exec(ctx context.Context) (Result, error) {
 	}
 	if r.TCP {
 		args = append(args, "-t", "t1")
+	}
+	if r.Inject != "" {
+		args = append(args, "-inf", r.Inject)
 	}
 	if r.OutOfCall != "" {
 		// A phone: it answers the hotline's calls, and its OPTIONS keepalives with 200 (-aa).

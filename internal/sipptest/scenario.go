@@ -94,13 +94,34 @@ type Operator struct {
 	ExpectCaller string
 }
 
+// ManyOperators writes a CSV of n operators (extensions from first, password "password-<ext>") for an Operator
+// whose Ext is "" (the scenario then takes the extension from [field0] and its digest credentials, which SIPp
+// cannot build from a field, whole from [field1]), and returns its path and the extensions.
+func ManyOperators(dir string, first, n int) (string, []string, error) {
+	var b strings.Builder
+	b.WriteString("SEQUENTIAL\n")
+	exts := make([]string, n)
+	for i := range exts {
+		exts[i] = fmt.Sprint(first + i)
+		fmt.Fprintf(&b, "%s;[authentication username=%s password=password-%s]\n", exts[i], exts[i], exts[i])
+	}
+	path := filepath.Join(dir, "operators.csv")
+	return path, exts, os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
 // Write renders the operator's two scenarios (the registration and the answering) into dir.
 func (o Operator) Write(dir string) (register, answer string, err error) {
+	if o.Ext == "" {
+		o.Ext = "[field0]"
+	}
 	if o.Codec.Name == "" {
 		o.Codec = PCMA
 	}
 	if register, err = render(dir, "operator-register", o); err != nil {
 		return "", "", err
+	}
+	if o.Ext == "[field0]" {
+		o.Ext = "operator" // SIPp's out-of-call scenarios cannot read injection files
 	}
 	answer, err = render(dir, "operator-answer", o)
 	return register, answer, err
@@ -165,7 +186,10 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 			ext, password = o.Ext, o.Password
 		}
 		a := ""
-		if auth != "" {
+		switch {
+		case auth != "" && ext == "[field0]":
+			a = "[field1]" // ManyOperators' CSV holds the whole keyword
+		case auth != "":
 			a = fmt.Sprintf("[authentication username=%s password=%s]", ext, password)
 		}
 		return map[string]any{"Ext": ext, "CSeq": cseq, "Expires": expires, "Auth": a}
@@ -477,6 +501,8 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 </scenario>
 {{end}}
 
+{{- /* In out-of-call scenarios SIPp's [call_number] and [branch] are the same for every call: the BYE's
+branch is made from the Call-ID so that each BYE is a transaction of its own. */}}
 {{- define "operator-answer"}}{{template "head" "hotline operator answering"}}
   <recv request="INVITE" crlf="true" rrs="true">
     <action>
@@ -578,7 +604,7 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
   <send retrans="500">
     <![CDATA[
       BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[call_id]-bye
       From: <sip:{{.Ext}}@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
       To:[$caller]
       Call-ID: [call_id]
