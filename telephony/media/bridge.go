@@ -12,7 +12,7 @@ import (
 // The laws may differ (the caller on A-law, the operator on µ-law): frames are re-encoded for each side.
 
 // bridgeDelay is the jitter allowance between a packet's arrival and its relay.
-const bridgeDelay = 60 * time.Millisecond
+const bridgeDelay = 40 * time.Millisecond
 
 // rxFrames is the length of an rxRing in frames (640 ms).
 const rxFrames = 32

@@ -188,19 +188,9 @@ func (f *Flow) offer(c *telephony.Call, st *story, o queue.Offer, log *slog.Logg
 	}
 	defer closeOp()
 
-	ctx, cancel := bg()
-	wait, err := f.queue.Connected(ctx, c.ID, o.Ext, time.Now())
-	cancel()
-	if err != nil {
-		log.Error("connect not recorded", "error", err)
-	}
-	connected := time.Now().UTC()
-	st.rec.ConnectedAt, st.rec.Operator = &connected, o.Ext
-	st.begin("talking", o.Ext)
-	f.journal.Put(st.rec)
-	log.Debug("operator connected", "wait_seconds", wait.Seconds())
-
+	// Media first (no dead air for either side), then the records.
 	flowing := media.Bridge(c.Session(), op.Session())
+	connected := time.Now().UTC()
 	go func() {
 		select {
 		case <-flowing.Done():
@@ -208,6 +198,17 @@ func (f *Flow) offer(c *telephony.Call, st *story, o queue.Offer, log *slog.Logg
 		case <-c.Context().Done():
 		}
 	}()
+	ctx, cancel := bg()
+	wait, err := f.queue.Connected(ctx, c.ID, o.Ext, time.Now())
+	cancel()
+	if err != nil {
+		log.Error("connect not recorded", "error", err)
+	}
+	st.rec.ConnectedAt, st.rec.Operator = &connected, o.Ext
+	st.begin("talking", o.Ext)
+	f.journal.Put(st.rec)
+	log.Debug("operator connected", "wait_seconds", wait.Seconds())
+
 	if leg, ok := op.(*telephony.Leg); ok {
 		leg.OnHold(func(held bool) {
 			if held {

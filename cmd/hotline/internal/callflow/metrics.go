@@ -25,7 +25,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		bridgeSetup: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "hotline_bridge_setup_seconds",
 			Help:    "From the operator's answer to media flowing both ways through the bridge.",
-			Buckets: []float64{.02, .04, .06, .08, .1, .12, .15, .2, .3, .5, 1, 2},
+			Buckets: []float64{.02, .03, .04, .05, .06, .07, .08, .09, .1, .12, .15, .2, .3, .5, 1, 2},
 		}),
 	}
 	reg.MustRegister(m.ended, m.offers, m.bridgeSetup)
