@@ -65,6 +65,8 @@ func (p *PortPool) listen(ip netip.Addr) (rtp, rtcp *net.UDPConn, port int, err 
 
 func (p *PortPool) release(port int) {
 	p.mu.Lock()
-	p.used[(port-p.lo)/2] = false
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	if i := (port - p.lo) / 2; port >= p.lo && i < p.n {
+		p.used[i] = false
+	}
 }

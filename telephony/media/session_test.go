@@ -63,6 +63,12 @@ func setup(t *testing.T, p Params) (*Session, *net.UDPConn) {
 	}
 	e.Start()
 	t.Cleanup(e.Stop)
+	return setupOn(t, e, p)
+}
+
+// setupOn starts a session of engine e whose peer is a UDP socket of the test.
+func setupOn(t *testing.T, e *Engine, p Params) (*Session, *net.UDPConn) {
+	t.Helper()
 	s, err := e.NewSession(netip.MustParseAddr("127.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
@@ -443,5 +449,77 @@ func TestNoDriftOverAnHour(t *testing.T) {
 	defer rec.mu.Unlock()
 	if n := int64(len(rec.heardAt)); n != frames+1 || rec.heardAt[n-1] != frames*FrameSamples {
 		t.Errorf("heard channel: %d frames, the last at %d", n, rec.heardAt[n-1])
+	}
+}
+
+// Two bridged sessions: A-law audio into A comes out of B as µ-law, and a key pressed on A reaches B's
+// peer as RFC 4733 events.
+func TestBridgeTranscodesAndRelaysKeys(t *testing.T) {
+	t.Parallel()
+	a, peerA := setup(t, Params{Codec: PCMA, PT: 8, DTMFPT: 101})
+	b, peerB := setupOn(t, a.engine, Params{Codec: PCMU, PT: 0, DTMFPT: 96}) // one pacer paces both
+	flowing := Bridge(a, b)
+
+	// A-law 0x8D decodes to a loud negative sample; B must send its µ-law code, not silence.
+	loud := make([]byte, FrameSamples)
+	for i := range loud {
+		loud[i] = 0x8D
+	}
+	var want [1]byte
+	var pcm [1]int16
+	DecodeALaw(pcm[:], loud[:1])
+	EncodeULaw(want[:], pcm[:])
+	go func() {
+		for i := 0; i < 100; i++ {
+			raw, _ := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 8, SequenceNumber: uint16(i),
+				Timestamp: uint32(i) * FrameSamples, SSRC: 5}, Payload: loud}).Marshal()
+			_, _ = peerA.WriteToUDP(raw, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: a.Port()})
+			raw, _ = (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 0, SequenceNumber: uint16(i),
+				Timestamp: uint32(i) * FrameSamples, SSRC: 6}, Payload: make([]byte, FrameSamples)}).Marshal()
+			_, _ = peerB.WriteToUDP(raw, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: b.Port()})
+			time.Sleep(FrameDuration)
+		}
+	}()
+	buf := make([]byte, 1500)
+	heard := false
+	for !heard {
+		_ = peerB.SetReadDeadline(time.Now().Add(5 * time.Second))
+		n, err := peerB.Read(buf)
+		if err != nil {
+			t.Fatal("B's peer never heard A's audio:", err)
+		}
+		var p rtp.Packet
+		if p.Unmarshal(buf[:n]) == nil && p.PayloadType == 0 && p.Payload[0] == want[0] {
+			heard = true
+		}
+	}
+	select {
+	case <-flowing.Done():
+	case <-time.After(5 * time.Second):
+		t.Error("the bridge never reported media flowing both ways")
+	}
+	// Key 7 pressed on A's side, relayed to B's peer with B's telephone-event payload type.
+	for i, ev := range [][]byte{{7, 0x0a, 0, 160}, {7, 0x8a, 1, 64}, {7, 0x8a, 1, 64}} {
+		raw, _ := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 101, Marker: i == 0, SequenceNumber: uint16(200 + i),
+			Timestamp: 50000, SSRC: 5}, Payload: ev}).Marshal()
+		_, _ = peerA.WriteToUDP(raw, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: a.Port()})
+	}
+	var d DTMFDetector
+	for {
+		_ = peerB.SetReadDeadline(time.Now().Add(5 * time.Second))
+		n, err := peerB.Read(buf)
+		if err != nil {
+			t.Fatal("B's peer never got the key:", err)
+		}
+		var p rtp.Packet
+		if p.Unmarshal(buf[:n]) != nil || p.PayloadType != 96 {
+			continue
+		}
+		if ev, ok := d.Feed(p.Timestamp, p.Marker, p.Payload); ok {
+			if ev.Digit != '7' {
+				t.Errorf("relayed key %q, want 7", ev.Digit)
+			}
+			return
+		}
 	}
 }
