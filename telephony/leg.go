@@ -51,10 +51,11 @@ type Leg struct {
 	onHold  atomic.Pointer[func(held bool)]
 	byeOnce sync.Once
 	byes    sync.WaitGroup
-	mu      sync.Mutex
-	version uint64
-	sessID  uint64
-	local   netip.Addr
+	mu         sync.Mutex
+	version    uint64
+	sessID     uint64
+	local      netip.Addr
+	remoteCSeq uint32 // the phone's own CSeq numbering (its requests in the dialog)
 }
 
 // Dial calls a phone and waits until it answers (nil error), refuses (ErrDeclined, ErrUnreachable) or
@@ -261,7 +262,16 @@ func (l *Leg) Close() {
 // reinvite answers the phone's re-INVITE: hold (sendonly/inactive) and resume.
 func (l *Leg) reinvite(req *sip.Request, tx sip.ServerTransaction) {
 	respond := func(res *sip.Response) { _ = tx.Respond(res) }
-	if err := l.dialog.ReadRequest(req, tx); err != nil {
+	// The phone numbers its requests from its own start (RFC 3261 §12.2.2); sipgo's dialog compares them
+	// with ours, so the order is checked here.
+	l.mu.Lock()
+	cseq := req.CSeq().SeqNo
+	stale := cseq <= l.remoteCSeq
+	if !stale {
+		l.remoteCSeq = cseq
+	}
+	l.mu.Unlock()
+	if stale {
 		respond(sip.NewResponseFromRequest(req, sip.StatusInternalServerError, "Server Internal Error", nil))
 		return
 	}

@@ -480,3 +480,47 @@ func TestFIFOAndPriority(t *testing.T) {
 		}
 	}
 }
+
+// The operator holds the call (re-INVITE a=sendonly): the caller hears hold audio, not the operator, until
+// the operator resumes; the recording's segments show the hold.
+func TestOperatorHold(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s")
+	h.start()
+	h.addOperator("1001", "Nguyễn Thị Lan", "mat-khau-1001")
+	dir := t.TempDir()
+	t440, _ := sipptest.ToneFile(dir, 440, "a", 1)
+	h.phone(sipptest.Operator{Ext: "1001", Password: "mat-khau-1001", Stream: t440, Hold: true, Talk: 2 * time.Second})
+	t1k, _ := sipptest.ToneFile(dir, 1000, "a", 1)
+	scen, _ := sipptest.Waiter{Stream: t1k, Wait: 30 * time.Second}.Write(dir)
+	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: scen, Calls: 1}))
+	c := h.waitEnded(1, 10*time.Second)[0]
+	var kinds string
+	var held *apiSegment
+	segs := h.segments(c.ID)
+	for i := range segs {
+		kinds += segs[i].Kind + " "
+		if segs[i].Kind == "held" {
+			held = &segs[i]
+		}
+	}
+	if kinds != "greeting queued ringing talking held talking " || held == nil {
+		t.Fatalf("segments %q, want greeting queued ringing talking held talking", kinds)
+	}
+	w := readWAV(t, h.recordingPath(c))
+	from := int(held.OffsetSeconds*8000) + 1600
+	to := int((held.OffsetSeconds+held.Seconds)*8000) - 800
+	if to-from < 4000 {
+		t.Fatalf("hold of %.2f s is too short to check", held.Seconds)
+	}
+	if got := toneShare(w.right[from:to], 440); got > 0.2 {
+		t.Errorf("the caller hears the operator's 440 Hz in %.0f%% of the hold", 100*got)
+	}
+	var energy float64
+	for _, v := range w.right[from:to] {
+		energy += float64(v) * float64(v)
+	}
+	if energy/float64(to-from) < 1000 {
+		t.Error("the caller hears silence during the hold, not hold audio")
+	}
+}

@@ -92,6 +92,8 @@ type Operator struct {
 	NoAnswer bool
 	// ExpectCaller fails an incoming call unless its From names this number.
 	ExpectCaller string
+	// Hold puts the caller on hold a second after answering (re-INVITE a=sendonly) and back a second later.
+	Hold bool
 }
 
 // ManyOperators writes a CSV of n operators (extensions from first, password "password-<ext>") for an Operator
@@ -177,6 +179,9 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 	"ms":      func(d time.Duration) int64 { return d.Milliseconds() },
 	"keyFile": func(k byte) string { return fmt.Sprintf("%s/dtmf_2833_%c.pcap", keyFiles, k) },
 	"pcma":    func() []Codec { return []Codec{PCMA} },
+	"hold": func(o Operator, cseq int, dir, want string) map[string]any {
+		return map[string]any{"Ext": o.Ext, "Codec": o.Codec, "CSeq": cseq, "Dir": dir, "Want": want}
+	},
 	"reg": func(o any, cseq, expires int, auth string) map[string]any {
 		var ext, password string
 		switch o := o.(type) {
@@ -501,6 +506,50 @@ var scenarios = template.Must(template.New("").Funcs(template.FuncMap{
 </scenario>
 {{end}}
 
+{{- define "phone-reinvite"}}
+  <send retrans="500">
+    <![CDATA[
+      INVITE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[call_id]-{{.CSeq}}
+      From: <sip:{{.Ext}}@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+      To:[$caller]
+      Call-ID: [call_id]
+      CSeq: {{.CSeq}} INVITE
+      Contact: <sip:{{.Ext}}@[local_ip]:[local_port];transport=[transport]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=operator 1 {{.CSeq}} IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [rtpstream_audio_port] RTP/AVP {{.Codec.PT}} 101
+      a=rtpmap:{{.Codec.PT}} {{.Codec.Name}}/8000
+      a=rtpmap:101 telephone-event/8000
+      a={{.Dir}}
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="200">
+    <action><ereg regexp="a={{.Want}}" search_in="body" check_it="true" assign_to="hold{{.CSeq}}"/></action>
+  </recv>
+  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK-[call_id]-{{.CSeq}}-ack
+      From: <sip:{{.Ext}}@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+      To:[$caller]
+      Call-ID: [call_id]
+      CSeq: {{.CSeq}} ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+{{- end}}
+
 {{- /* In out-of-call scenarios SIPp's [call_number] and [branch] are the same for every call: the BYE's
 branch is made from the Call-ID so that each BYE is a transaction of its own. */}}
 {{- define "operator-answer"}}{{template "head" "hotline operator answering"}}
@@ -599,6 +648,12 @@ branch is made from the Call-ID so that each BYE is a transaction of its own. */
 {{- if .Stream}}
   <nop><action><exec rtp_stream="{{.Stream}},-1,{{.Codec.PT}}"/></action></nop>
 {{- end}}
+{{- if .Hold}}
+  <pause milliseconds="1000"/>
+{{- template "phone-reinvite" (hold . 2 "sendonly" "recvonly")}}
+  <pause milliseconds="1500"/>
+{{- template "phone-reinvite" (hold . 3 "sendrecv" "sendrecv")}}
+{{- end}}
 {{- if .Talk}}
   <pause milliseconds="{{ms .Talk}}"/>
   <send retrans="500">
@@ -635,7 +690,7 @@ branch is made from the Call-ID so that each BYE is a transaction of its own. */
   <nop><action><exec rtp_stream="pause"/></action></nop>
 {{- end}}
 {{- end}}
-  <Reference variables="cseqline,cseq,caller{{if .ExpectCaller}},from{{end}}"/>
+  <Reference variables="cseqline,cseq,caller{{if .ExpectCaller}},from{{end}}{{if .Hold}},hold2,hold3{{end}}"/>
 </scenario>
 {{end}}
 
