@@ -55,19 +55,23 @@ func (h *instance) phone(op sipptest.Operator) <-chan sipptest.Result {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan sipptest.Result, 1)
+	finished := make(chan struct{})
+	var last sipptest.Result
 	go func() {
+		defer close(finished)
 		res, err := sipptest.Run{Scenario: reg, OutOfCall: ans, Calls: 1, Target: "127.0.0.1:" + strconv.Itoa(h.sipPort),
 			Timeout: op.Stay + time.Minute}.Exec(ctx)
 		if err != nil {
 			res.Output += err.Error()
 		}
+		last = res
 		done <- res
 	}()
 	h.t.Cleanup(func() {
 		cancel()
-		res := <-done
+		<-finished
 		if h.t.Failed() {
-			h.t.Logf("operator %s phone:\n%s\n%s", op.Ext, lastLines(res.Output, 15), lastLines(res.Errors, 15))
+			h.t.Logf("operator %s phone:\n%s\n%s", op.Ext, lastLines(last.Output, 15), lastLines(last.Errors, 15))
 		}
 	})
 	h.waitFor("operator "+op.Ext+" registered", 20*time.Second, func() bool {
@@ -522,5 +526,37 @@ func TestOperatorHold(t *testing.T) {
 	}
 	if energy/float64(to-from) < 1000 {
 		t.Error("the caller hears silence during the hold, not hold audio")
+	}
+}
+
+// A caller who hangs up while an operator's phone rings: the phone gets CANCEL and its operator stays
+// available (the missed call is not the operator's fault).
+func TestCallerLeavesWhilePhoneRings(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_RING_TIMEOUT=30s")
+	h.start()
+	h.addOperator("1001", "Nguyễn Thị Lan", "mat-khau-1001")
+	phone := h.phone(sipptest.Operator{Ext: "1001", Password: "mat-khau-1001", NoAnswer: true, Stay: 20 * time.Second})
+	scen, _ := sipptest.Caller{Talk: 3 * time.Second}.Write(t.TempDir())
+	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: scen, Calls: 1}))
+	c := h.waitEnded(1, 10*time.Second)[0]
+	h.waitFor("the operator available again", 10*time.Second, func() bool {
+		a, _ := h.agent("1001")
+		return a.State == "available"
+	})
+	if st := h.queue().Stats.Today; st.Abandoned != 1 {
+		t.Errorf("figures %+v: want the call abandoned", st)
+	}
+	var kinds string
+	for _, s := range h.segments(c.ID) {
+		kinds += s.Kind + " "
+	}
+	if kinds != "greeting queued ringing " {
+		t.Errorf("segments %q", kinds)
+	}
+	// The phone's scenario ends well only if it got the CANCEL (and answered 487).
+	res := <-phone
+	if res.Exit != 0 {
+		t.Errorf("the phone did not see its call cancelled: exit %d\n%s", res.Exit, lastLines(res.Errors, 10))
 	}
 }

@@ -136,6 +136,10 @@ wait:
 			return
 		case o := <-offers:
 			if f.offer(c, st, o, log) {
+				if st.rec.ConnectedAt == nil {
+					// The caller hung up while the phone rang: the phone got CANCEL, the caller abandons.
+					f.leave(c, queue.EventAbandon, "while an operator's phone rang", log)
+				}
 				return
 			}
 			st.begin("queued", "")
