@@ -40,25 +40,6 @@ func newCall(at time.Time, caller string) *calls.Call {
 	}
 }
 
-func TestNationalNumber(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"0912345678":      "0912345678",
-		"+84912345678":    "0912345678",
-		"0084912345678":   "0912345678",
-		"84912345678":     "0912345678",
-		"0912 345 678":    "0912345678",
-		"(028) 3829-123":  "0283829123",
-		"1900":            "1900",
-		"+1 202 555 0100": "+12025550100",
-		"anonymous":       "anonymous",
-	} {
-		if got := calls.NationalNumber(in); got != want {
-			t.Errorf("NationalNumber(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestJournalWritesLatestStateAndRecording(t *testing.T) {
 	t.Parallel()
 	pool := setup(t)

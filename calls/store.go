@@ -12,6 +12,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"hotline/internal/phone"
 )
 
 // ErrNotFound is returned for an unknown call id.
@@ -59,7 +61,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (id) DO NOTHING`
 
 func queueCall(b *pgx.Batch, c *Call) {
-	b.Queue(upsertCall, c.ID, c.NodeID, c.SIPCallID, c.Caller, NationalNumber(c.Caller), c.CallerName,
+	b.Queue(upsertCall, c.ID, c.NodeID, c.SIPCallID, c.Caller, phone.National(c.Caller), c.CallerName,
 		c.Called, c.Transport, c.Source, nullString(c.Codec), c.ArrivedAt, c.AnsweredAt, c.QueuedAt,
 		c.ConnectedAt, nullString(c.Operator), c.EndedAt, nullString(c.EndReason), c.Version, c.Callback)
 	if c.Segments != nil {
@@ -192,7 +194,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Call, string, error) {
 		where = append(where, "c.operator = "+arg(f.Operator))
 	}
 	if f.Number != "" {
-		where = append(where, "c.caller_digits = "+arg(NationalNumber(f.Number)))
+		where = append(where, "c.caller_digits = "+arg(phone.National(f.Number)))
 	}
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"hotline/calls"
+	"hotline/internal/phone"
 	"hotline/queue"
 	"hotline/queue/queuepg"
 	"hotline/recordings"
@@ -93,7 +94,7 @@ func (f *Flow) HandleCall(c *telephony.Call) {
 		f.pickup(c, log)
 		return
 	}
-	log.Debug("call arrived", "caller", Mask(c.Caller), "transport", c.Transport)
+	log.Debug("call arrived", "caller", phone.Mask(c.Caller), "transport", c.Transport)
 	f.journal.Put(rec)
 
 	if err := c.Offer(); err != nil {
@@ -212,11 +213,3 @@ type tee struct{ r *recordings.Recorder }
 func (t tee) WriteCaller(pos int64, s []int16) { t.r.Write(recordings.Left, pos, s) }
 func (t tee) WriteHeard(pos int64, s []int16)  { t.r.Write(recordings.Right, pos, s) }
 func (t tee) Advance(pos int64)                { t.r.Advance(pos) }
-
-// Mask hides the middle of a phone number for logs: "0912345678" → "0912***678".
-func Mask(number string) string {
-	if len(number) < 8 {
-		return "***"
-	}
-	return number[:4] + "***" + number[len(number)-3:]
-}

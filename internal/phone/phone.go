@@ -1,12 +1,15 @@
-package calls
+// Package phone handles phone numbers as Vietnamese callers and reports write them: the national form used
+// to find a caller's calls and tickets whatever the writing, and the mask that hides a number from those
+// who may not see it. Pure functions, safe for concurrent use.
+package phone
 
 import "strings"
 
-// NationalNumber writes a Vietnamese phone number in national form, so that "+84912345678",
+// National writes a Vietnamese phone number in national form, so that "+84912345678",
 // "0084912345678", "84912345678" and "0912 345 678" all read "0912345678". Separators (space, dot, dash,
 // parentheses) are dropped; a number that is not Vietnamese E.164 keeps its digits (and a leading +) as
 // they are. It is used both when a call is stored and when the API searches by number.
-func NationalNumber(s string) string {
+func National(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i, r := range s {
@@ -33,4 +36,20 @@ func NationalNumber(s string) string {
 		return "0" + n[2:]
 	}
 	return n
+}
+
+// Mask hides the middle of a number as written, keeping its first four and last three characters:
+// "0912345678" → "0912***678", "+84912345678" → "+849***678"; a number with fewer than 8 digits → "***".
+func Mask(number string) string {
+	digits := 0
+	for _, r := range number {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	r := []rune(number)
+	if digits < 8 || len(r) < 8 {
+		return "***"
+	}
+	return string(r[:4]) + "***" + string(r[len(r)-3:])
 }
