@@ -41,8 +41,8 @@ type Config struct {
 	Desk  Desk // nil: no queue endpoints
 	// Metrics serves GET /metrics (Prometheus text format, no sign-in); nil: none.
 	Metrics http.Handler
-	Parts []Part
-	Log   *slog.Logger
+	Parts   []Part
+	Log     *slog.Logger
 }
 
 // Server is the HTTP API.

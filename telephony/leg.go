@@ -46,11 +46,11 @@ type Leg struct {
 	sess   *media.Session
 	id     string
 
-	ctx     context.Context
-	cancel  context.CancelCauseFunc
-	onHold  atomic.Pointer[func(held bool)]
-	byeOnce sync.Once
-	byes    sync.WaitGroup
+	ctx        context.Context
+	cancel     context.CancelCauseFunc
+	onHold     atomic.Pointer[func(held bool)]
+	byeOnce    sync.Once
+	byes       sync.WaitGroup
 	mu         sync.Mutex
 	version    uint64
 	sessID     uint64
