@@ -27,6 +27,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var un unprocessable
 	var tl tooLarge
 	var cf conflict
+	var fb forbidden
 	var te *queue.TransitionError
 	switch {
 	case errors.As(err, &br):
@@ -35,6 +36,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusUnprocessableEntity, un.msg)
 	case errors.As(err, &tl):
 		writeError(w, http.StatusRequestEntityTooLarge, tl.Error())
+	case errors.As(err, &fb):
+		writeError(w, http.StatusForbidden, fb.msg)
 	case errors.As(err, &cf):
 		writeError(w, http.StatusConflict, cf.msg)
 	case errors.As(err, &te):

@@ -21,7 +21,9 @@ import (
 	"hotline/calls"
 	"hotline/httpapi"
 	"hotline/internal/pgtest"
+	"hotline/internal/tokens"
 	"hotline/migrations"
+	"hotline/queue/queuepg"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -33,6 +35,8 @@ func (d dir) Open(rel string) (*os.File, error) { return os.Open(filepath.Join(s
 
 type fixture struct {
 	srv   *httptest.Server
+	admin string // an admin token
+	pool  *pgxpool.Pool
 	store *calls.Store
 	call  *calls.Call
 	rec   calls.Recording
@@ -51,7 +55,10 @@ func setup(t *testing.T, parts ...httpapi.Part) fixture {
 	}
 	conn.Release()
 	store := calls.NewStore(pool)
-	f := fixture{store: store}
+	f := fixture{store: store, pool: pool}
+	if f.admin, err = tokens.New(pool).Create(context.Background(), "admin", tokens.Admin, ""); err != nil {
+		t.Fatal(err)
+	}
 	folder := t.TempDir()
 	f.wav = []byte("RIFF....WAVEfmt " + strings.Repeat("x", 1000))
 	if err := os.MkdirAll(filepath.Join(folder, "2026/11/29"), 0o755); err != nil {
@@ -71,7 +78,8 @@ func setup(t *testing.T, parts ...httpapi.Part) fixture {
 	if err := store.Write(context.Background(), []*calls.Call{f.call}, []*calls.Recording{&f.rec}); err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(httpapi.Config{Calls: store, Audio: dir(folder), Parts: parts, Log: slog.New(slog.DiscardHandler)})
+	api := httpapi.New(httpapi.Config{Tokens: tokens.New(pool), Calls: store, Audio: dir(folder), Parts: parts,
+		Log: slog.New(slog.DiscardHandler)})
 	f.srv = httptest.NewServer(api.Handler())
 	t.Cleanup(f.srv.Close)
 	return f
@@ -120,7 +128,7 @@ func TestEndpoints(t *testing.T) {
 		{"unknown endpoint", "/api/v1/nothing", 404, "no such endpoint"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, body := get(t, f.srv.URL+tc.path)
+			res, body := get(t, f.srv.URL+tc.path, "Authorization", "Bearer "+f.admin)
 			if res.StatusCode != tc.status || !strings.Contains(string(body), tc.contains) {
 				t.Errorf("GET %s: %d %s; want %d containing %s", tc.path, res.StatusCode, body, tc.status, tc.contains)
 			}
@@ -154,7 +162,7 @@ func TestAudioRanges(t *testing.T) {
 		{"bytes=-20", 206, string(f.wav[n-20:]), "bytes " + itoa(n-20) + "-" + itoa(n-1) + "/" + itoa(n)},
 		{"bytes=" + itoa(n+5) + "-", 416, "", "bytes */" + itoa(n)},
 	} {
-		res, body := get(t, url, "Range", tc.rng)
+		res, body := get(t, url, "Range", tc.rng, "Authorization", "Bearer "+f.admin)
 		if res.StatusCode != tc.status || (tc.status != 416 && string(body) != tc.body) || res.Header.Get("Content-Range") != tc.cr {
 			t.Errorf("Range %q: %d, Content-Range %q, %d bytes; want %d, %q", tc.rng, res.StatusCode,
 				res.Header.Get("Content-Range"), len(body), tc.status, tc.cr)
@@ -177,7 +185,7 @@ func TestDatabaseDown(t *testing.T) {
 	}
 	defer pool.Close()
 	api := httpapi.New(httpapi.Config{
-		Calls: calls.NewStore(pool), Audio: dir(t.TempDir()), Log: slog.New(slog.DiscardHandler),
+		Tokens: tokens.New(pool), Calls: calls.NewStore(pool), Audio: dir(t.TempDir()), Log: slog.New(slog.DiscardHandler),
 		Parts: []httpapi.Part{
 			{Name: "sip", Check: func(context.Context) error { return nil }},
 			{Name: "database", Check: func(ctx context.Context) error { return pool.Ping(ctx) }},
@@ -185,7 +193,7 @@ func TestDatabaseDown(t *testing.T) {
 	})
 	srv := httptest.NewServer(api.Handler())
 	defer srv.Close()
-	res, body := get(t, srv.URL+"/api/v1/calls")
+	res, body := get(t, srv.URL+"/api/v1/calls", "Authorization", "Bearer hl_any")
 	if res.StatusCode != 503 || !strings.Contains(string(body), "database") {
 		t.Errorf("list with the database down: %d %s; want 503 naming the database", res.StatusCode, body)
 	}
@@ -209,5 +217,76 @@ func TestHealthzOK(t *testing.T) {
 	f2 := setup(t, httpapi.Part{Name: "sip", Check: func(context.Context) error { return errors.New("closed") }})
 	if res, _ := get(t, f2.srv.URL+"/healthz"); res.StatusCode != 503 {
 		t.Errorf("healthz with SIP down: %d, want 503", res.StatusCode)
+	}
+}
+
+// Every /api/ route needs a token of a high enough role; /healthz needs none.
+func TestTokensAndRoles(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	store := tokens.New(f.pool)
+	if err := queuepg.New(f.pool).AddOperator(ctx, "1001", "Lan", "secret-pw", "hotline", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	operator, err := store.Create(ctx, "desk", tokens.Operator, "1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	supervisor, err := store.Create(ctx, "sup", tokens.Supervisor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked, err := store.Create(ctx, "old", tokens.Supervisor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Revoke(ctx, "old"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Create(ctx, "sup", tokens.Admin, ""); !errors.Is(err, tokens.ErrExists) {
+		t.Errorf("a second token named sup: %v, want ErrExists", err)
+	}
+	if _, err := store.Create(ctx, "ghost", tokens.Operator, "9999"); !errors.Is(err, tokens.ErrUnknownOperator) {
+		t.Errorf("a token for a missing operator: %v, want ErrUnknownOperator", err)
+	}
+	rec := "/api/v1/recordings/" + f.rec.ID.String()
+	for _, tc := range []struct {
+		name, path, auth string
+		status           int
+	}{
+		{"no token", "/api/v1/calls", "", 401},
+		{"not bearer", "/api/v1/calls", "Basic " + operator, 401},
+		{"unknown token", "/api/v1/calls", "Bearer hl_nothing", 401},
+		{"not ours", "/api/v1/calls", "Bearer abc", 401},
+		{"revoked token", "/api/v1/calls", "Bearer " + revoked, 401},
+		{"operator reads calls", "/api/v1/calls", "Bearer " + operator, 200},
+		{"scheme in any case", "/api/v1/calls", "bearer " + operator, 200},
+		{"operator may not hear recordings", rec, "Bearer " + operator, 403},
+		{"operator may not fetch audio", rec + "/audio", "Bearer " + operator, 403},
+		{"supervisor hears recordings", rec, "Bearer " + supervisor, 200},
+		{"admin hears recordings", rec, "Bearer " + f.admin, 200},
+		{"healthz needs none", "/healthz", "", 200},
+	} {
+		hdr := []string{}
+		if tc.auth != "" {
+			hdr = []string{"Authorization", tc.auth}
+		}
+		res, body := get(t, f.srv.URL+tc.path, hdr...)
+		if res.StatusCode != tc.status {
+			t.Errorf("%s: GET %s: %d %s; want %d", tc.name, tc.path, res.StatusCode, body, tc.status)
+		}
+		if tc.status == 401 && !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("%s: 401 without a Bearer challenge", tc.name)
+		}
+	}
+	list, err := store.List(ctx)
+	if err != nil || len(list) != 3 {
+		t.Fatalf("List: %v %v; want admin, desk, sup", list, err)
+	}
+	for _, tok := range list {
+		if tok.Name == "desk" && (tok.Operator != "1001" || tok.LastUsedAt == nil) {
+			t.Errorf("desk token %+v: want operator 1001 and a last use", tok)
+		}
 	}
 }

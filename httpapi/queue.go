@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"hotline/internal/phone"
+	"hotline/internal/tokens"
 	"hotline/queue"
 	"hotline/queue/queuepg"
 )
@@ -100,10 +102,16 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) {
 	}
 	waiting := make([]waitingJSON, len(line))
 	var waits []time.Duration
+	// Operators see who waits only masked: the number is theirs once the call is.
+	whole := who(r).Role.AtLeast(tokens.Supervisor)
 	for i, e := range line {
 		wait := now.Sub(e.EnteredAt)
 		waits = append(waits, wait)
-		waiting[i] = waitingJSON{CallID: e.CallID.String(), Caller: e.Caller, Position: e.Position,
+		caller := e.Caller
+		if !whole {
+			caller = phone.Mask(caller)
+		}
+		waiting[i] = waitingJSON{CallID: e.CallID.String(), Caller: caller, Position: e.Position,
 			WaitSeconds: round(wait.Seconds()), Field: opt(e.Field), Priority: e.Priority, OfferedTo: opt(e.OfferedTo)}
 	}
 	var lastHour, day []queue.Event
@@ -149,6 +157,10 @@ func (s *Server) setAgentState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ext := r.PathValue("ext")
+	if err := mayActFor(r, ext); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if err := s.cfg.Desk.SetState(r.Context(), ext, st, reason, time.Now()); err != nil {
 		s.fail(w, r, err)
 		return
@@ -172,6 +184,10 @@ func (s *Server) pickup(w http.ResponseWriter, r *http.Request) {
 	}
 	if body.Operator == "" {
 		s.fail(w, r, unprocessable{`field "operator" is required: the extension whose phone rings`})
+		return
+	}
+	if err := mayActFor(r, body.Operator); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	var callID *uuid.UUID

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"hotline/calls"
+	"hotline/internal/tokens"
 )
 
 // Calls is what the API reads call records from.
@@ -36,9 +37,11 @@ type Part struct {
 
 // Config wires the API.
 type Config struct {
-	Calls Calls
-	Audio Audio
-	Desk  Desk // nil: no queue endpoints
+	// Tokens signs requests in: every /api/ route needs a bearer token.
+	Tokens Tokens
+	Calls  Calls
+	Audio  Audio
+	Desk   Desk // nil: no queue endpoints
 	// Metrics serves GET /metrics (Prometheus text format, no sign-in); nil: none.
 	Metrics http.Handler
 	Parts   []Part
@@ -60,14 +63,14 @@ func New(cfg Config) *Server {
 	if cfg.Metrics != nil {
 		s.mux.Handle("GET /metrics", cfg.Metrics)
 	}
-	s.mux.HandleFunc("GET /api/v1/calls", s.listCalls)
-	s.mux.HandleFunc("GET /api/v1/calls/{id}", s.getCall)
-	s.mux.HandleFunc("GET /api/v1/recordings/{id}", s.getRecording)
-	s.mux.HandleFunc("GET /api/v1/recordings/{id}/audio", s.getAudio)
+	s.route("GET /api/v1/calls", tokens.Operator, s.listCalls)
+	s.route("GET /api/v1/calls/{id}", tokens.Operator, s.getCall)
+	s.route("GET /api/v1/recordings/{id}", tokens.Supervisor, s.getRecording)
+	s.route("GET /api/v1/recordings/{id}/audio", tokens.Supervisor, s.getAudio)
 	if cfg.Desk != nil {
-		s.mux.HandleFunc("GET /api/v1/queue", s.getQueue)
-		s.mux.HandleFunc("POST /api/v1/agents/{ext}/state", s.setAgentState)
-		s.mux.HandleFunc("POST /api/v1/queue/pickup", s.pickup)
+		s.route("GET /api/v1/queue", tokens.Operator, s.getQueue)
+		s.route("POST /api/v1/agents/{ext}/state", tokens.Operator, s.setAgentState)
+		s.route("POST /api/v1/queue/pickup", tokens.Operator, s.pickup)
 	}
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: see the API in the README")

@@ -45,7 +45,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, res.Output)
 		fail(fmt.Errorf("%d call(s) failed: is `make run` running, and is %s its SIP address?", res.Failed, *to))
 	}
-	fmt.Fprintf(os.Stderr, "%d call(s) done. See them: curl -s http://127.0.0.1:8080/api/v1/calls\n", res.Successful)
+	fmt.Fprintf(os.Stderr, "%d call(s) done. See them: curl -s -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/v1/calls (TOKEN from bin/hotline token create --role admin --name me)\n", res.Successful)
 }
 
 func fail(err error) {

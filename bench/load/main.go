@@ -78,9 +78,20 @@ type hotline struct {
 	env             []string
 	cmd             *exec.Cmd
 	exited          chan struct{}
+	token           string // an admin token for the API, made after the start
 }
 
 func (h *hotline) url(path string) string { return "http://" + h.http + path }
+
+// get reads the API with the admin token.
+func (h *hotline) get(path string) (*http.Response, error) {
+	req, err := http.NewRequest("GET", h.url(path), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+h.token)
+	return http.DefaultClient.Do(req)
+}
 
 func run(o options) error {
 	bin, err := filepath.Abs(o.bin)
@@ -248,6 +259,13 @@ func (h *hotline) start(dir string, cpu int) error {
 		if res, err := http.Get(h.url("/healthz")); err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
+				cmd := exec.Command(h.bin, "token", "create", "--role", "admin", "--name", "load benchmark")
+				cmd.Env = h.env
+				out, err := cmd.Output()
+				if err != nil {
+					return fmt.Errorf("token create: %w", err)
+				}
+				h.token = strings.TrimSpace(string(out))
 				return nil
 			}
 		}
@@ -316,7 +334,7 @@ func (h *hotline) operators(dir string, o options) (stop func(), err error) {
 }
 
 func (h *hotline) registered() (int, error) {
-	res, err := http.Get(h.url("/api/v1/queue"))
+	res, err := h.get("/api/v1/queue")
 	if err != nil {
 		return 0, err
 	}
@@ -425,7 +443,7 @@ func listCalls(h *hotline) ([]call, error) {
 	var all []call
 	cursor := ""
 	for {
-		res, err := http.Get(h.url("/api/v1/calls?limit=500&cursor=" + cursor))
+		res, err := h.get("/api/v1/calls?limit=500&cursor=" + cursor)
 		if err != nil {
 			return nil, err
 		}

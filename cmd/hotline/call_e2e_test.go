@@ -175,7 +175,7 @@ func checkAudioEndpoint(t *testing.T, h *instance, id, path string) {
 		if rng != "" {
 			req.Header.Set("Range", rng)
 		}
-		res, err := http.DefaultClient.Do(req)
+		res, err := h.do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"os"
 	"strconv"
@@ -63,7 +64,7 @@ func serveSettings() *settings {
 	s := newSettings("serve")
 	dbSettings(s)
 	s.add("sip", "HOTLINE_SIP_LISTEN", "udp:0.0.0.0:5060,tcp:0.0.0.0:5060", "SIP listeners, comma-separated")
-	s.add("http", "HOTLINE_HTTP_LISTEN", "127.0.0.1:8080", "HTTP API address (loopback only for now)")
+	s.add("http", "HOTLINE_HTTP_LISTEN", "127.0.0.1:8080", "HTTP API address (every /api/ route needs a token)")
 	s.add("rtp-ports", "HOTLINE_RTP_PORTS", "20000-29999", "UDP ports for RTP, LOW-HIGH (two per call)")
 	s.add("public-ip", "HOTLINE_PUBLIC_IP", "", "address put in SDP; empty: the address each request arrived on")
 	s.add("", "HOTLINE_NODE_ID", hostname(), "this node's name, stamped on the calls whose media it anchors")
@@ -110,10 +111,9 @@ func readServeConfig(s *settings) (serveConfig, error) {
 		return c, badValue{s.get("HOTLINE_SIP_LISTEN"), "udp:IP:PORT and/or tcp:IP:PORT, comma-separated (" + err.Error() + ")"}
 	}
 	c.HTTP = s.str("HOTLINE_HTTP_LISTEN")
-	ap, perr := netip.ParseAddrPort(c.HTTP)
-	if perr != nil || !ap.Addr().IsLoopback() {
-		return c, badValue{s.get("HOTLINE_HTTP_LISTEN"),
-			"a loopback address and port like 127.0.0.1:8080 (the API has no sign-in yet, so it must not face a network)"}
+	if host, port, perr := net.SplitHostPort(c.HTTP); perr != nil || !validPort(port) ||
+		(host != "" && net.ParseIP(host) == nil) {
+		return c, badValue{s.get("HOTLINE_HTTP_LISTEN"), "an address and port like 127.0.0.1:8080 or 0.0.0.0:8080"}
 	}
 	if c.RTPLow, c.RTPHigh, err = s.portRange("HOTLINE_RTP_PORTS"); err != nil {
 		return c, err
@@ -234,4 +234,9 @@ func newLogger(level slog.Level, format string) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n > 0 && n < 65536
 }

@@ -75,6 +75,7 @@ type instance struct {
 	out      *syncBuffer
 	exited   chan struct{}
 	exitErr  error
+	admin    string // an admin token, made on first use of the API
 }
 
 // newInstance prepares a hotline on free ports with its own data folder and database (dbURL "" uses the
@@ -191,10 +192,40 @@ func (h *instance) waitFor(what string, within time.Duration, cond func() bool) 
 
 func (h *instance) url(path string) string { return "http://" + h.httpAddr + path }
 
+// token runs `hotline token create` against the instance's database and returns the token.
+func (h *instance) token(role, name string, operator ...string) string {
+	h.t.Helper()
+	args := []string{"token", "create", "--role", role, "--name", name}
+	if len(operator) > 0 {
+		args = append(args, "--operator", operator[0])
+	}
+	cmd := exec.Command(hotlineBin, args...)
+	cmd.Env = append(os.Environ(), h.env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		h.t.Fatalf("token create: %v\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return lines[len(lines)-1]
+}
+
+// do sends a request to the API signed with an admin token.
+func (h *instance) do(req *http.Request) (*http.Response, error) {
+	h.t.Helper()
+	if h.admin == "" {
+		h.admin = h.token("admin", "e2e admin")
+	}
+	req.Header.Set("Authorization", "Bearer "+h.admin)
+	return http.DefaultClient.Do(req)
+}
+
 // getJSON GETs path and decodes the JSON answer, failing the test on any status but want.
 func (h *instance) getJSON(path string, want int, v any) {
 	h.t.Helper()
-	res, err := http.Get(h.url(path))
+	req, _ := http.NewRequest("GET", h.url(path), nil)
+	res, err := h.do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -269,7 +269,7 @@ func TestBadSettingIsNamed(t *testing.T) {
 		{[]string{"--rtp-ports", "5-3"}, "", "HOTLINE_RTP_PORTS"},
 		{nil, "HOTLINE_RTP_TIMEOUT=soon", "HOTLINE_RTP_TIMEOUT"},
 		{[]string{"--sip", "udp:nowhere"}, "", "HOTLINE_SIP_LISTEN"},
-		{nil, "HOTLINE_HTTP_LISTEN=0.0.0.0:8080", "HOTLINE_HTTP_LISTEN"},
+		{nil, "HOTLINE_HTTP_LISTEN=localhost:http", "HOTLINE_HTTP_LISTEN"},
 		{[]string{"--no-such-flag"}, "", "no-such-flag"},
 	}
 	for _, tc := range cases {

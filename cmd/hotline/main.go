@@ -28,6 +28,10 @@ var verbs = []verb{
 		operatorSettings("add", "ext", "name", "password"), runOperatorAdd},
 	{"operator list", "hotline operator list", "list the operators and their states", operatorSettings("list"), runOperatorList},
 	{"operator remove", "hotline operator remove --ext 1001", "delete an operator", operatorSettings("remove", "ext"), runOperatorRemove},
+	{"token create", `hotline token create --role operator|supervisor|admin --name "…" [--operator EXT]`,
+		"make an HTTP API token (printed once)", tokenSettings("create", "name", "role", "operator"), runTokenCreate},
+	{"token list", "hotline token list", "list the API tokens", tokenSettings("list"), runTokenList},
+	{"token revoke", `hotline token revoke --name "…"`, "revoke an API token", tokenSettings("revoke", "name"), runTokenRevoke},
 }
 
 // usageError is a mistake in the command line: exit status 2.

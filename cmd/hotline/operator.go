@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"hotline/queue"
 	"hotline/queue/queuepg"
 )
@@ -39,8 +41,8 @@ func operatorSettings(verb string, flags ...string) func() *settings {
 	}
 }
 
-// withStore opens the database and runs f with the queue's store.
-func withStore(ctx context.Context, s *settings, f func(*queuepg.Store) error) error {
+// withPool opens the database for an admin verb and runs f on it.
+func withPool(ctx context.Context, s *settings, f func(*pgxpool.Pool) error) error {
 	level, format, err := readLog(s)
 	if err != nil {
 		return err
@@ -51,7 +53,12 @@ func withStore(ctx context.Context, s *settings, f func(*queuepg.Store) error) e
 		return err
 	}
 	defer db.close(context.WithoutCancel(ctx))
-	return f(queuepg.New(db.pool))
+	return f(db.pool)
+}
+
+// withStore opens the database and runs f with the queue's store.
+func withStore(ctx context.Context, s *settings, f func(*queuepg.Store) error) error {
+	return withPool(ctx, s, func(pool *pgxpool.Pool) error { return f(queuepg.New(pool)) })
 }
 
 func runOperatorAdd(ctx context.Context, s *settings, stdout, stderr io.Writer) error {

@@ -132,7 +132,9 @@ func (h *instance) agent(ext string) (apiAgent, bool) {
 func (h *instance) post(path string, body any) (int, []byte) {
 	h.t.Helper()
 	b, _ := json.Marshal(body)
-	res, err := http.Post(h.url(path), "application/json", bytes.NewReader(b))
+	req, _ := http.NewRequest("POST", h.url(path), bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := h.do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}

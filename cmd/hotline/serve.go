@@ -17,6 +17,7 @@ import (
 	"hotline/calls"
 	"hotline/cmd/hotline/internal/callflow"
 	"hotline/httpapi"
+	"hotline/internal/tokens"
 	"hotline/queue"
 	"hotline/queue/queuepg"
 	"hotline/recordings"
@@ -115,6 +116,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		return fmt.Errorf("listen http %s: %w (set HOTLINE_HTTP_LISTEN to a free address)", cfg.HTTP, err)
 	}
 	api := httpapi.New(httpapi.Config{
+		Tokens:  tokens.New(db.pool),
 		Calls:   store,
 		Audio:   writer,
 		Desk:    deskAPI{Store: desk, flow: flow, dispatcher: dispatcher},

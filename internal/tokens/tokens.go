@@ -106,9 +106,14 @@ func (s *Store) Find(ctx context.Context, secret string) (Token, error) {
 	if !strings.HasPrefix(secret, prefix) || len(secret) > 100 {
 		return t, ErrUnknown
 	}
+	// One round trip; last_used_at is written at most once a minute, so reads stay reads.
 	var op *string
-	err := s.db.QueryRow(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE hash = $1
-		RETURNING id, name, role, operator, created_at, last_used_at`, hash(secret)).
+	err := s.db.QueryRow(ctx, `WITH found AS (
+			SELECT id, name, role, operator, created_at, last_used_at FROM api_tokens WHERE hash = $1),
+		touched AS (
+			UPDATE api_tokens SET last_used_at = now() WHERE hash = $1
+			AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+		SELECT * FROM found`, hash(secret)).
 		Scan(&t.ID, &t.Name, &t.Role, &op, &t.CreatedAt, &t.LastUsedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, ErrUnknown
