@@ -12,6 +12,7 @@ import (
 
 	"hotline/cmd/hotline/internal/callflow"
 	"hotline/telephony"
+	"hotline/ticketing"
 )
 
 // serveConfig is everything `hotline serve` reads from flags and the environment.
@@ -43,6 +44,7 @@ type serveConfig struct {
 	VoicemailMax      time.Duration
 	Keepalive         time.Duration
 	Menu              map[byte]callflow.MenuItem
+	Deadlines         ticketing.Deadlines // Rule and Hours; the calendar comes from the database
 	LogLevel          slog.Level
 	LogFormat         string
 }
@@ -86,6 +88,8 @@ func serveSettings() *settings {
 	s.add("", "HOTLINE_VOICEMAIL_MAX", "2m", "the longest message a caller may leave")
 	s.add("", "HOTLINE_KEEPALIVE_EVERY", "30s", "how often registered phones get an OPTIONS keepalive")
 	s.add("", "HOTLINE_MENU", "", "keys of the greeting's menu: KEY=FIELD[:PRIORITY],… e.g. 1=an-ninh-trat-tu:10,2=giao-thong")
+	s.add("", "HOTLINE_DEADLINE_RULE", "next_day", "how a ticket's term of N working days is counted: next_day (from the next working day, ends at closing time) or office_hours")
+	s.add("", "HOTLINE_OFFICE_HOURS", "07:30-11:30,13:30-17:00", "office hours of the working days, in Asia/Ho_Chi_Minh")
 	s.add("", "HOTLINE_DEBUG_LISTEN", "", "loopback address for Go's profiler (/debug/pprof/); empty: off")
 	s.add("", "HOTLINE_SHUTDOWN_GRACE", "15s", "on SIGTERM, how long hung-up calls get to finish their recordings")
 	return s
@@ -172,6 +176,13 @@ func readServeConfig(s *settings) (serveConfig, error) {
 	if c.Menu, err = parseMenu(s.str("HOTLINE_MENU")); err != nil {
 		return c, badValue{s.get("HOTLINE_MENU"), "KEY=FIELD[:PRIORITY] pairs, keys 1-9, e.g. 1=an-ninh-trat-tu:10,2=giao-thong"}
 	}
+	if c.Deadlines.Rule, err = ticketing.ParseRule(s.str("HOTLINE_DEADLINE_RULE")); err != nil {
+		return c, badValue{s.get("HOTLINE_DEADLINE_RULE"), "next_day or office_hours"}
+	}
+	if c.Deadlines.Hours, err = ticketing.ParseOfficeHours(s.str("HOTLINE_OFFICE_HOURS")); err != nil {
+		return c, badValue{s.get("HOTLINE_OFFICE_HOURS"), "ranges HH:MM-HH:MM in order, comma-separated, e.g. 07:30-11:30,13:30-17:00"}
+	}
+	c.Deadlines.Zone = ticketing.Zone()
 	if c.DebugListen = s.str("HOTLINE_DEBUG_LISTEN"); c.DebugListen != "" {
 		ap, err := netip.ParseAddrPort(c.DebugListen)
 		if err != nil || !ap.Addr().IsLoopback() {

@@ -270,6 +270,8 @@ func TestBadSettingIsNamed(t *testing.T) {
 		{nil, "HOTLINE_RTP_TIMEOUT=soon", "HOTLINE_RTP_TIMEOUT"},
 		{[]string{"--sip", "udp:nowhere"}, "", "HOTLINE_SIP_LISTEN"},
 		{nil, "HOTLINE_HTTP_LISTEN=localhost:http", "HOTLINE_HTTP_LISTEN"},
+		{nil, "HOTLINE_DEADLINE_RULE=soon", "HOTLINE_DEADLINE_RULE"},
+		{nil, "HOTLINE_OFFICE_HOURS=17:00-07:30", "HOTLINE_OFFICE_HOURS"},
 		{[]string{"--no-such-flag"}, "", "no-such-flag"},
 	}
 	for _, tc := range cases {
