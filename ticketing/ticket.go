@@ -253,6 +253,7 @@ const (
 	AuditExtend       = "extend"        // a supervisor extended the deadline; Detail: reason and legal basis
 	AuditLinkCall     = "link_call"     // New: the call's id
 	AuditMergeIn      = "merge_in"      // another ticket was merged into this one; New: its code
+	AuditNote         = "note"          // a note without a status change; Detail: the note
 	AuditReporterRead = "reporter_read" // the reporter's identity was shown whole to Actor
 )
 
