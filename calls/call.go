@@ -49,8 +49,9 @@ type Call struct {
 	EndedAt     *time.Time
 	EndReason   string
 	RecordingID *uuid.UUID
-	Callback    bool      // the caller left a message or gave up: call back
-	Segments    []Segment // written with the call when not nil
+	Callback    bool        // the caller left a message or gave up: call back
+	Segments    []Segment   // written with the call when not nil
+	TicketIDs   []uuid.UUID // the tickets the call is linked to (read only: tickets link calls)
 	// Version orders the writes of one call: the Journal bumps it, and the database keeps the highest.
 	Version int
 }

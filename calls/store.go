@@ -123,7 +123,7 @@ func scanCall(row pgx.Row) (Call, error) {
 	return c, err
 }
 
-// WithSegments fills in the segments of calls, in one query.
+// WithSegments fills in the segments of calls and the tickets they are linked to, in one round trip.
 func (s *Store) WithSegments(ctx context.Context, cs []Call) error {
 	if len(cs) == 0 {
 		return nil
@@ -134,9 +134,29 @@ func (s *Store) WithSegments(ctx context.Context, cs []Call) error {
 		ids[i] = c.ID
 		at[c.ID] = i
 		cs[i].Segments = []Segment{}
+		cs[i].TicketIDs = []uuid.UUID{}
 	}
-	rows, err := s.db.Query(ctx, `SELECT call_id, kind, coalesce(ext, ''), started_at, ended_at, offset_ms
+	b := &pgx.Batch{}
+	b.Queue(`SELECT call_id, ticket_id FROM ticket_calls WHERE call_id = ANY($1) ORDER BY linked_at`, ids)
+	b.Queue(`SELECT call_id, kind, coalesce(ext, ''), started_at, ended_at, offset_ms
 		FROM call_segments WHERE call_id = ANY($1) ORDER BY call_id, seq`, ids)
+	br := s.db.SendBatch(ctx, b)
+	defer br.Close()
+	links, err := br.Query()
+	if err != nil {
+		return fmt.Errorf("linked tickets: %w", err)
+	}
+	for links.Next() {
+		var call, ticket uuid.UUID
+		if err := links.Scan(&call, &ticket); err != nil {
+			return fmt.Errorf("linked tickets: %w", err)
+		}
+		cs[at[call]].TicketIDs = append(cs[at[call]].TicketIDs, ticket)
+	}
+	if err := links.Err(); err != nil {
+		return fmt.Errorf("linked tickets: %w", err)
+	}
+	rows, err := br.Query()
 	if err != nil {
 		return fmt.Errorf("segments: %w", err)
 	}

@@ -8,6 +8,9 @@ import (
 	"github.com/google/uuid"
 
 	"hotline/calls"
+	"hotline/internal/phone"
+	"hotline/internal/tokens"
+	"hotline/ticketing"
 )
 
 // Vietnam is the time zone times are shown in and dates are read in.
@@ -23,25 +26,26 @@ func mustZone(name string) *time.Location {
 }
 
 type callJSON struct {
-	ID          string        `json:"id"`
-	SIPCallID   string        `json:"sip_call_id"`
-	Caller      string        `json:"caller"`
-	CallerName  string        `json:"caller_name"`
-	Called      string        `json:"called"`
-	Transport   string        `json:"transport"`
-	Codec       *string       `json:"codec"`
-	ArrivedAt   time.Time     `json:"arrived_at"`
-	AnsweredAt  *time.Time    `json:"answered_at"`
-	QueuedAt    *time.Time    `json:"queued_at"`
-	ConnectedAt *time.Time    `json:"connected_at"`
-	EndedAt     *time.Time    `json:"ended_at"`
-	EndReason   *string       `json:"end_reason"`
-	Operator    *string       `json:"operator"`
-	RecordingID *string       `json:"recording_id"`
-	TicketIDs   []string      `json:"ticket_ids"`
-	Segments    []segmentJSON `json:"segments"`
-	Callback    bool          `json:"callback"`
-	Node        string        `json:"node"`
+	ID           string        `json:"id"`
+	SIPCallID    string        `json:"sip_call_id"`
+	Caller       string        `json:"caller"`
+	CallerName   string        `json:"caller_name"`
+	Called       string        `json:"called"`
+	Transport    string        `json:"transport"`
+	Codec        *string       `json:"codec"`
+	ArrivedAt    time.Time     `json:"arrived_at"`
+	AnsweredAt   *time.Time    `json:"answered_at"`
+	QueuedAt     *time.Time    `json:"queued_at"`
+	ConnectedAt  *time.Time    `json:"connected_at"`
+	EndedAt      *time.Time    `json:"ended_at"`
+	EndReason    *string       `json:"end_reason"`
+	Operator     *string       `json:"operator"`
+	RecordingID  *string       `json:"recording_id"`
+	TicketIDs    []string      `json:"ticket_ids"`
+	Segments     []segmentJSON `json:"segments"`
+	Callback     bool          `json:"callback"`
+	CallerMasked bool          `json:"caller_masked"`
+	Node         string        `json:"node"`
 }
 
 type segmentJSON struct {
@@ -61,6 +65,9 @@ func toCallJSON(c calls.Call) callJSON {
 		EndedAt: local(c.EndedAt), EndReason: opt(c.EndReason), Operator: opt(c.Operator),
 		TicketIDs: []string{}, Segments: []segmentJSON{}, Callback: c.Callback, Node: c.NodeID,
 	}
+	for _, id := range c.TicketIDs {
+		j.TicketIDs = append(j.TicketIDs, id.String())
+	}
 	for _, sg := range c.Segments {
 		js := segmentJSON{Kind: sg.Kind, Ext: opt(sg.Ext), StartedAt: sg.StartedAt.In(Vietnam), EndedAt: local(sg.EndedAt),
 			OffsetSeconds: float64(sg.Offset.Milliseconds()) / 1000}
@@ -73,6 +80,16 @@ func toCallJSON(c calls.Call) callJSON {
 	if c.RecordingID != nil {
 		id := c.RecordingID.String()
 		j.RecordingID = &id
+	}
+	return j
+}
+
+// callFor shows a call to the request's token: the caller's number and name are whole to supervisors and
+// to the operator who took the call, masked to other operators (as a ticket's reporter is).
+func (s *Server) callFor(r *http.Request, c calls.Call) callJSON {
+	j := toCallJSON(c)
+	if t := who(r); !t.Role.AtLeast(tokens.Supervisor) && (t.Operator == "" || t.Operator != c.Operator) {
+		j.Caller, j.CallerName, j.CallerMasked = phone.Mask(j.Caller), ticketing.MaskName(j.CallerName), true
 	}
 	return j
 }
@@ -108,7 +125,7 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toCallJSON(one[0]))
+	writeJSON(w, http.StatusOK, s.callFor(r, one[0]))
 }
 
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
@@ -137,7 +154,7 @@ func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
 	}
 	items := make([]callJSON, len(list))
 	for i, c := range list {
-		items[i] = toCallJSON(c)
+		items[i] = s.callFor(r, c)
 	}
 	writePage(w, items, next)
 }

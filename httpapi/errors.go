@@ -10,6 +10,7 @@ import (
 
 	"hotline/calls"
 	"hotline/queue"
+	"hotline/ticketing"
 )
 
 // badRequest is a query or body the client must fix; its message says how.
@@ -29,6 +30,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var cf conflict
 	var fb forbidden
 	var te *queue.TransitionError
+	var tte *ticketing.TransitionError
+	var ve *ticketing.ValidationError
+	var qe *ticketing.QueryError
 	switch {
 	case errors.As(err, &br):
 		writeError(w, http.StatusBadRequest, br.msg)
@@ -47,6 +51,25 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		writeJSON(w, http.StatusConflict, map[string]any{"error": te.Error(), "from": te.From, "to": te.To,
 			"allowed": allowed})
+	case errors.As(err, &tte):
+		allowed := make([]string, len(tte.Allowed))
+		for i, a := range tte.Allowed {
+			allowed[i] = string(a)
+		}
+		writeJSON(w, http.StatusConflict, map[string]any{"error": tte.Error(), "from": tte.From, "to": tte.To,
+			"allowed": allowed})
+	case errors.As(err, &ve):
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": ve.Error(), "fields": ve.Fields})
+	case errors.As(err, &qe):
+		writeError(w, http.StatusBadRequest, qe.Error())
+	case errors.Is(err, ticketing.ErrBadCursor):
+		writeError(w, http.StatusBadRequest, ticketing.ErrBadCursor.Error())
+	case errors.Is(err, ticketing.ErrNotFound):
+		writeError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, ticketing.ErrForbidden):
+		writeError(w, http.StatusForbidden, err.Error())
+	case errors.Is(err, ticketing.ErrConflict), errors.Is(err, ticketing.ErrExists):
+		writeError(w, http.StatusConflict, err.Error())
 	case errors.Is(err, queue.ErrUnknownOperator):
 		writeError(w, http.StatusNotFound, "no operator has this extension (see hotline operator list)")
 	case errors.Is(err, calls.ErrBadCursor):

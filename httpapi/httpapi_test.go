@@ -24,6 +24,8 @@ import (
 	"hotline/internal/tokens"
 	"hotline/migrations"
 	"hotline/queue/queuepg"
+	"hotline/ticketing"
+	"hotline/ticketing/ticketpg"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -79,7 +81,7 @@ func setup(t *testing.T, parts ...httpapi.Part) fixture {
 		t.Fatal(err)
 	}
 	api := httpapi.New(httpapi.Config{Tokens: tokens.New(pool), Calls: store, Audio: dir(folder), Parts: parts,
-		Log: slog.New(slog.DiscardHandler)})
+		Tickets: ticketpg.New(pool, ticketing.Deadlines{}), Log: slog.New(slog.DiscardHandler)})
 	f.srv = httptest.NewServer(api.Handler())
 	t.Cleanup(f.srv.Close)
 	return f

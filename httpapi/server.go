@@ -42,6 +42,8 @@ type Config struct {
 	Calls  Calls
 	Audio  Audio
 	Desk   Desk // nil: no queue endpoints
+	// Tickets serves the tickets and their reference data; nil: no ticket endpoints.
+	Tickets Tickets
 	// Metrics serves GET /metrics (Prometheus text format, no sign-in); nil: none.
 	Metrics http.Handler
 	Parts   []Part
@@ -71,6 +73,9 @@ func New(cfg Config) *Server {
 		s.route("GET /api/v1/queue", tokens.Operator, s.getQueue)
 		s.route("POST /api/v1/agents/{ext}/state", tokens.Operator, s.setAgentState)
 		s.route("POST /api/v1/queue/pickup", tokens.Operator, s.pickup)
+	}
+	if cfg.Tickets != nil {
+		s.ticketRoutes()
 	}
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: see the API in the README")

@@ -24,6 +24,7 @@ import (
 	"hotline/telephony"
 	"hotline/telephony/media"
 	"hotline/telephony/prompts"
+	"hotline/ticketing/ticketpg"
 )
 
 func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error {
@@ -117,6 +118,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	}
 	api := httpapi.New(httpapi.Config{
 		Tokens:  tokens.New(db.pool),
+		Tickets: ticketpg.New(db.pool, cfg.Deadlines),
 		Calls:   store,
 		Audio:   writer,
 		Desk:    deskAPI{Store: desk, flow: flow, dispatcher: dispatcher},

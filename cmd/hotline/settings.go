@@ -16,7 +16,7 @@ import (
 type setting struct {
 	flag, env, def, help string
 	value                string
-	fromFlag             bool
+	fromFlag, fromEnv    bool
 }
 
 // settings is the configuration of one verb, read from flags and the environment.
@@ -60,7 +60,7 @@ func (s *settings) parse(args []string, getenv func(string) string) error {
 			continue
 		}
 		if v, ok := lookup(getenv, st.env); ok {
-			st.value = v
+			st.value, st.fromEnv = v, true
 		}
 	}
 	return nil
@@ -105,6 +105,16 @@ func (s *settings) get(env string) *setting {
 }
 
 func (s *settings) str(env string) string { return s.get(env).value }
+
+// given returns the value when a flag or the environment gave one, nil when it is the default.
+func (s *settings) given(env string) *string {
+	st := s.get(env)
+	if !st.fromFlag && !st.fromEnv {
+		return nil
+	}
+	v := st.value
+	return &v
+}
 
 func (s *settings) duration(env string, min time.Duration) (time.Duration, error) {
 	st := s.get(env)
