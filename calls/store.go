@@ -322,3 +322,19 @@ func (s *Store) GetRecording(ctx context.Context, id uuid.UUID) (Recording, erro
 	r.Duration = time.Duration(ms) * time.Millisecond
 	return r, nil
 }
+
+// Unticketed returns ended calls flagged for a callback (a voicemail, a caller who gave up after a long
+// wait) that no ticket is linked to yet, ended after since, oldest first, with their segments.
+func (s *Store) Unticketed(ctx context.Context, since time.Time, limit int) ([]Call, error) {
+	rows, err := s.db.Query(ctx, selectCall+` WHERE c.callback AND c.ended_at IS NOT NULL AND c.ended_at >= $1
+		AND NOT EXISTS (SELECT 1 FROM ticket_calls tc WHERE tc.call_id = c.id)
+		ORDER BY c.ended_at LIMIT $2`, since, limit)
+	if err != nil {
+		return nil, fmt.Errorf("calls to call back: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Call, error) { return scanCall(r) })
+	if err != nil {
+		return nil, fmt.Errorf("calls to call back: %w", err)
+	}
+	return list, s.WithSegments(ctx, list)
+}

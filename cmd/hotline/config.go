@@ -41,6 +41,7 @@ type serveConfig struct {
 	WrapUp            time.Duration
 	AnnounceEvery     time.Duration
 	MaxWait           time.Duration
+	CallbackWait      time.Duration
 	VoicemailMax      time.Duration
 	Keepalive         time.Duration
 	Menu              map[byte]callflow.MenuItem
@@ -85,6 +86,7 @@ func serveSettings() *settings {
 	s.add("", "HOTLINE_WRAP_UP", "15s", "after a call, how long an operator has before being offered the next")
 	s.add("", "HOTLINE_ANNOUNCE_EVERY", "30s", "how often a waiting caller hears its position")
 	s.add("", "HOTLINE_MAX_WAIT", "5m", "after this wait the caller is offered to leave a message")
+	s.add("", "HOTLINE_CALLBACK_WAIT", "60s", "a caller who hangs up after waiting this long gets a callback ticket; 0s: never")
 	s.add("", "HOTLINE_VOICEMAIL_MAX", "2m", "the longest message a caller may leave")
 	s.add("", "HOTLINE_KEEPALIVE_EVERY", "30s", "how often registered phones get an OPTIONS keepalive")
 	s.add("", "HOTLINE_MENU", "", "keys of the greeting's menu: KEY=FIELD[:PRIORITY],… e.g. 1=an-ninh-trat-tu:10,2=giao-thong")
@@ -167,6 +169,7 @@ func readServeConfig(s *settings) (serveConfig, error) {
 	}{
 		{"HOTLINE_RING_TIMEOUT", &c.RingTimeout, time.Second}, {"HOTLINE_WRAP_UP", &c.WrapUp, 0},
 		{"HOTLINE_ANNOUNCE_EVERY", &c.AnnounceEvery, time.Second}, {"HOTLINE_MAX_WAIT", &c.MaxWait, time.Second},
+		{"HOTLINE_CALLBACK_WAIT", &c.CallbackWait, 0},
 		{"HOTLINE_VOICEMAIL_MAX", &c.VoicemailMax, time.Second}, {"HOTLINE_KEEPALIVE_EVERY", &c.Keepalive, time.Second},
 	} {
 		if *d.dst, err = s.duration(d.env, d.min); err != nil {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -272,8 +273,8 @@ func TestRingTimeoutAndDeclineGoToTheNextOperator(t *testing.T) {
 // leave a message and is flagged for a callback.
 func TestAbandonAndVoicemail(t *testing.T) {
 	t.Parallel()
-	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_MAX_WAIT=3s",
-		"HOTLINE_ANNOUNCE_EVERY=2s")
+	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_MAX_WAIT=6s",
+		"HOTLINE_ANNOUNCE_EVERY=2s", "HOTLINE_CALLBACK_WAIT=2s")
 	h.start()
 	h.addOperator("1001", "Tạm nghỉ", "mat-khau-1001")
 	h.phone(sipptest.Operator{Ext: "1001", Password: "mat-khau-1001"})
@@ -281,14 +282,18 @@ func TestAbandonAndVoicemail(t *testing.T) {
 		t.Fatalf("pause: %d %s", code, body)
 	}
 	dir := t.TempDir()
-	short, _ := sipptest.Caller{Talk: 2 * time.Second}.Write(dir) // leaves during the wait
+	short, _ := sipptest.Caller{Talk: 2 * time.Second}.Write(dir) // leaves early in the wait
 	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: short, Calls: 1, Caller: "0911000001"}))
+	medium, _ := sipptest.Caller{Talk: 5 * time.Second}.Write(dir) // leaves after HOTLINE_CALLBACK_WAIT
+	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: medium, Calls: 1, Caller: "0911000003"}))
 	long, _ := sipptest.Caller{Talk: 20 * time.Second}.Write(dir) // waits past the limit, leaves a message
 	mustOK(t, h.sipp(context.Background(), sipptest.Run{Scenario: long, Calls: 1, Caller: "0911000002"}))
-	cs := h.waitEnded(2, 20*time.Second)
+	cs := h.waitEnded(3, 20*time.Second)
 	var kinds = map[string]string{}
 	var callback = map[string]bool{}
+	ids := map[string]string{}
 	for _, c := range cs {
+		ids[c.Caller] = c.ID
 		for _, s := range h.segments(c.ID) {
 			kinds[c.Caller] += s.Kind + " "
 		}
@@ -299,14 +304,45 @@ func TestAbandonAndVoicemail(t *testing.T) {
 		callback[c.Caller] = full.Callback
 	}
 	if kinds["0911000001"] != "greeting queued " || callback["0911000001"] {
-		t.Errorf("abandoned caller: segments %q, callback %v", kinds["0911000001"], callback["0911000001"])
+		t.Errorf("caller who left at once: segments %q, callback %v; want no callback", kinds["0911000001"], callback["0911000001"])
+	}
+	if kinds["0911000003"] != "greeting queued " || !callback["0911000003"] {
+		t.Errorf("caller who gave up after a long wait: segments %q, callback %v; want a callback", kinds["0911000003"], callback["0911000003"])
 	}
 	if kinds["0911000002"] != "greeting queued voicemail " || !callback["0911000002"] {
 		t.Errorf("caller past the limit: segments %q, callback %v; want a voicemail and a callback", kinds["0911000002"], callback["0911000002"])
 	}
 	st := h.queue().Stats.Today
-	if st.Offered != 2 || st.Abandoned != 1 || st.Answered != 0 || st.AbandonRate == nil || *st.AbandonRate != 0.5 {
-		t.Errorf("figures %+v: want 2 offered, 1 abandoned, abandon rate 0.5", st)
+	if st.Offered != 3 || st.Abandoned != 2 || st.Answered != 0 {
+		t.Errorf("figures %+v: want 3 offered, 2 abandoned", st)
+	}
+	// Each callback becomes a new ticket flagged callback, linked to its call; the early leaver's does not.
+	type ticket struct {
+		Status      string   `json:"status"`
+		Callback    bool     `json:"callback"`
+		CallIDs     []string `json:"call_ids"`
+		Description string   `json:"description"`
+		CreatedBy   string   `json:"created_by"`
+	}
+	tickets := func(number string) []ticket {
+		var page struct {
+			Items []ticket `json:"items"`
+		}
+		h.getJSON("/api/v1/tickets?number="+number, 200, &page)
+		return page.Items
+	}
+	h.waitFor("callback tickets", 30*time.Second, func() bool {
+		return len(tickets("0911000002")) == 1 && len(tickets("0911000003")) == 1
+	})
+	for number, want := range map[string]string{"0911000002": "Tin nhắn thoại", "0911000003": "Cuộc gọi nhỡ"} {
+		tk := tickets(number)[0]
+		if tk.Status != "new" || !tk.Callback || len(tk.CallIDs) != 1 || tk.CallIDs[0] != ids[number] ||
+			!strings.HasPrefix(tk.Description, want) || tk.CreatedBy != "hotline" {
+			t.Errorf("ticket of %s: %+v; want new, callback, linked to call %s, %q…", number, tk, ids[number], want)
+		}
+	}
+	if n := len(tickets("0911000001")); n != 0 {
+		t.Errorf("the early leaver has %d tickets, want none", n)
 	}
 }
 

@@ -97,7 +97,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	registry := prometheus.NewRegistry()
 	flow := callflow.New(callflow.Config{
 		NodeID: cfg.NodeID, AnswerDelay: cfg.AnswerDelay, RingTimeout: cfg.RingTimeout, WrapUp: cfg.WrapUp,
-		AnnounceEvery: cfg.AnnounceEvery, MaxWait: cfg.MaxWait, VoicemailMax: cfg.VoicemailMax, Menu: cfg.Menu,
+		AnnounceEvery: cfg.AnnounceEvery, MaxWait: cfg.MaxWait, CallbackWait: cfg.CallbackWait, VoicemailMax: cfg.VoicemailMax, Menu: cfg.Menu,
 		Prompts: sounds, Log: log, Metrics: callflow.NewMetrics(registry),
 	}, callflow.Parts{Journal: journal, Recordings: writer, Queue: desk, Dispatcher: dispatcher})
 	sip, err := telephony.NewServer(telephony.Config{
@@ -116,9 +116,10 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("listen http %s: %w (set HOTLINE_HTTP_LISTEN to a free address)", cfg.HTTP, err)
 	}
+	tickets := ticketpg.New(db.pool, cfg.Deadlines)
 	api := httpapi.New(httpapi.Config{
 		Tokens:  tokens.New(db.pool),
-		Tickets: ticketpg.New(db.pool, cfg.Deadlines),
+		Tickets: tickets,
 		Calls:   store,
 		Audio:   writer,
 		Desk:    deskAPI{Store: desk, flow: flow, dispatcher: dispatcher},
@@ -150,6 +151,11 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		defer close(keepDone)
 		callflow.Keepalive(keepCtx, sip, desk, cfg.NodeID, cfg.Keepalive, dispatcher.Kick, log)
 	}()
+	cbDone := make(chan struct{})
+	go func() {
+		defer close(cbDone)
+		callbacks{pool: db.pool, calls: store, tickets: tickets, log: log}.run(keepCtx, 5*time.Second)
+	}()
 	log.Info("hotline is answering", "node", cfg.NodeID, "sip", sip.Addrs(), "http", "http://"+ln.Addr().String(),
 		"recordings", recDir, "rtp_ports", fmt.Sprintf("%d-%d", cfg.RTPLow, cfg.RTPHigh))
 
@@ -165,6 +171,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	n := sip.Calls()
 	stopKeepalive()
 	<-keepDone
+	<-cbDone
 	if err := sip.Stop(grace); err != nil {
 		log.Error("not every call finished before the grace period ended", "error", err)
 	}

@@ -125,6 +125,7 @@ wait:
 		select {
 		case <-ctx.Done():
 			f.leave(c, queue.EventAbandon, "", log)
+			f.gaveUp(st, queued)
 			return
 		case <-announce.C:
 			if pos, err := f.queue.Position(ctx, c.ID); err == nil {
@@ -139,12 +140,22 @@ wait:
 				if st.rec.ConnectedAt == nil {
 					// The caller hung up while the phone rang: the phone got CANCEL, the caller abandons.
 					f.leave(c, queue.EventAbandon, "while an operator's phone rang", log)
+					f.gaveUp(st, queued)
 				}
 				return
 			}
 			st.begin("queued", "")
 			c.Play(media.NewPlayer(f.cfg.Prompts.Hold))
 		}
+	}
+}
+
+// gaveUp flags a caller who hung up after waiting CallbackWait or longer for a callback (a ticket is made
+// of it): nobody is dropped silently.
+func (f *Flow) gaveUp(st *story, queued time.Time) {
+	if f.cfg.CallbackWait > 0 && time.Since(queued) >= f.cfg.CallbackWait {
+		st.rec.Callback = true
+		f.journal.Put(st.rec)
 	}
 }
 

@@ -33,6 +33,8 @@ type Config struct {
 	AnnounceEvery time.Duration
 	// MaxWait is how long a caller waits before being offered to leave a message.
 	MaxWait time.Duration
+	// CallbackWait: a caller who hangs up after waiting this long is flagged for a callback; 0: never.
+	CallbackWait time.Duration
 	// VoicemailMax is the longest message a caller may leave.
 	VoicemailMax time.Duration
 	// Menu maps a key pressed during the greeting to the field (and priority) the caller chooses.
