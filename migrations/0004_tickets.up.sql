@@ -93,7 +93,7 @@ CREATE TABLE tickets (
     created_by_operator     text,                   -- the operator who created it: one of its handlers
     created_at              timestamptz NOT NULL,
     updated_at              timestamptz NOT NULL,
-    -- Description, address, reporter's name and code folded to lower-case ASCII (ticketing.Fold).
+    -- The words of the description, address, reporter's name and code, folded (ticketing.SearchKey).
     search                  text        NOT NULL,
     CHECK ((status = 'merged') = (merged_into IS NOT NULL)),
     CHECK (status NOT IN ('assigned', 'in_progress', 'resolved', 'closed') OR department IS NOT NULL)

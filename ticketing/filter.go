@@ -131,25 +131,42 @@ func queryTime(name, v string, end bool) (time.Time, error) {
 	return time.Time{}, &QueryError{name, "must be a time in RFC 3339 (2026-11-29T08:00:00+07:00) or a date (2026-11-29)"}
 }
 
-// SearchTerms splits a search text q, folded (Fold), into the words to match whole and the last word, to
-// match as a prefix (so a list can follow what is being typed): "Ô nhiễm tiếng ồ" → ("o nhiem tieng ", "o").
-// The prefix is letters and digits only; it is "" when q ends in anything else, and then every word
-// matches whole.
-func SearchTerms(q string) (words, prefix string) {
-	f := Fold(q)
-	i := len(f)
-	for i > 0 {
-		r, size := utf8.DecodeLastRuneInString(f[:i])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			break
+// SearchKey writes text as the search column holds it and as queries are matched against it: its words
+// (runs of letters and digits) folded (Fold), separated by single spaces. Punctuation separates words, so
+// "PA-2025-000123" is "pa 2025 000123" and "Q.1" is "q 1".
+func SearchKey(s string) string {
+	f := Fold(s)
+	var b strings.Builder
+	b.Grow(len(f))
+	space := false
+	for _, r := range f {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		} else {
+			space = true
 		}
-		i -= size
 	}
-	words, prefix = f[:i], f[i:]
-	if !strings.ContainsFunc(words, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
-		words = ""
+	return b.String()
+}
+
+// SearchTerms splits a search text q into the words to match whole and the last word, to match as a
+// prefix (so a list can follow what is being typed), both as SearchKey writes them:
+// "Ô nhiễm tiếng ồ" → ("o nhiem tieng", "o"). When q ends in something other than a letter or a digit
+// (a space, say), every word matches whole and prefix is "".
+func SearchTerms(q string) (words, prefix string) {
+	key := SearchKey(q)
+	last, _ := utf8.DecodeLastRuneInString(q)
+	if key == "" || !unicode.IsLetter(last) && !unicode.IsDigit(last) && !unicode.Is(unicode.Mn, last) {
+		return key, ""
 	}
-	return words, prefix
+	if i := strings.LastIndexByte(key, ' '); i >= 0 {
+		return key[:i], key[i+1:]
+	}
+	return "", key
 }
 
 // EncodeCursor makes the cursor of the page after the ticket received at at with id id.

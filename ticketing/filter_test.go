@@ -90,17 +90,35 @@ func sameFilter(a, b Filter) bool {
 func TestSearchTerms(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ q, words, prefix string }{
-		{"ô nhiễm", "o ", "nhiem"},
-		{"Ô nhiễm tiếng ồ", "o nhiem tieng ", "o"},
+		{"ô nhiễm", "o", "nhiem"},
+		{"Ô nhiễm tiếng ồ", "o nhiem tieng", "o"},
+		{"  Ô  nhiễm,tiếng ồ", "o nhiem tieng", "o"},
 		{"nhiễm", "", "nhiem"},
-		{"o nhiem ", "o nhiem ", ""},
-		{"PA-2025-0001", "pa-2025-", "0001"},
+		{"o nhiem ", "o nhiem", ""},
+		{"nhie\u0302\u0303", "", "nhie"},
+		{"PA-2025-0001", "pa 2025", "0001"},
 		{"...", "", ""},
 		{"", "", ""},
 	}
 	for _, tt := range tests {
 		if w, p := SearchTerms(tt.q); w != tt.words || p != tt.prefix {
 			t.Errorf("SearchTerms(%q) = %q, %q; want %q, %q", tt.q, w, p, tt.words, tt.prefix)
+		}
+	}
+}
+
+func TestSearchKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"Ô nhiễm tiếng ồn", "o nhiem tieng on"},
+		{"PA-2025-000123", "pa 2025 000123"},
+		{"  Đường Lê Lợi, Q.1 (số 5a) an@mail.vn ", "duong le loi q 1 so 5a an mail vn"},
+		{"12/3 - 14/3", "12 3 14 3"},
+	}
+	for _, tt := range tests {
+		if got := SearchKey(tt.in); got != tt.want {
+			t.Errorf("SearchKey(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package ticketing
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -110,4 +111,28 @@ func BenchmarkFold(b *testing.B) {
 	for b.Loop() {
 		Fold(s)
 	}
+}
+
+// SearchKey writes words of letters and digits, folded, with single spaces, and changes nothing it wrote;
+// SearchTerms takes its words from it.
+func FuzzSearchKey(f *testing.F) {
+	for _, s := range []string{"", "Ô nhiễm, tiếng ồ", "PA-2025-000001", "  a  ", "nhie\u0302\u0303", "\xff.\u0301"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		key := SearchKey(s)
+		if SearchKey(key) != key || strings.HasPrefix(key, " ") || strings.HasSuffix(key, " ") || strings.Contains(key, "  ") {
+			t.Fatalf("SearchKey(%q) = %q", s, key)
+		}
+		for _, r := range key {
+			if r != ' ' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				t.Fatalf("SearchKey(%q) = %q holds %q", s, key, r)
+			}
+		}
+		words, prefix := SearchTerms(s)
+		joined := strings.TrimSpace(words + " " + prefix)
+		if joined != key || strings.Contains(prefix, " ") {
+			t.Fatalf("SearchTerms(%q) = %q, %q; SearchKey %q", s, words, prefix, key)
+		}
+	})
 }

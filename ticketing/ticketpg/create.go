@@ -33,7 +33,7 @@ INSERT INTO tickets (id, code, channel, field, department, status, received_at, 
 	reporter_name, reporter_phone, reporter_phone_national, reporter_email, address, lat, lon, description,
 	callback, created_by, created_by_operator, created_at, updated_at, search)
 SELECT $2, k.code, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21,
-	$22 || ' ' || lower(k.code)
+	$22 || ' ' || replace(lower(k.code), '-', ' ')
 FROM k
 RETURNING code`
 
@@ -179,7 +179,7 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, a ticketing.Actor, t *tic
 	if a.Role == ticketing.RoleOperator {
 		operator = nullIfEmpty(a.Operator)
 	}
-	search := ticketing.Fold(strings.Join([]string{t.Description, loc.Address, rep.Name}, " "))
+	search := ticketing.SearchKey(strings.Join([]string{t.Description, loc.Address, rep.Name}, " "))
 	year := t.ReceivedAt.In(ticketing.Zone()).Year()
 
 	b := &pgx.Batch{}

@@ -26,7 +26,7 @@ SELECT t.id, t.code, t.channel, coalesce(t.field, ''), coalesce(t.department, ''
 	ARRAY(SELECT tc.call_id FROM ticket_calls tc WHERE tc.ticket_id = t.id ORDER BY tc.linked_at, tc.call_id),
 	coalesce((SELECT json_agg(json_build_object('url', a.url, 'kind', a.kind, 'name', a.name) ORDER BY a.id)
 		FROM ticket_attachments a WHERE a.ticket_id = t.id), '[]'),
-	$1 <> '' AND (t.created_by_operator = $1 OR EXISTS (SELECT 1 FROM ticket_calls tc JOIN calls c ON c.id = tc.call_id
+	$1 <> '' AND (coalesce(t.created_by_operator = $1, false) OR EXISTS (SELECT 1 FROM ticket_calls tc JOIN calls c ON c.id = tc.call_id
 		WHERE tc.ticket_id = t.id AND c.operator = $1))
 FROM tickets t`
 
@@ -278,8 +278,9 @@ func (s *Store) List(ctx context.Context, a ticketing.Actor, f ticketing.Filter,
 	return out, next, nil
 }
 
-// tsquery returns the text search query of q (see ticketing.SearchTerms): its words whole, by the same
-// parser that indexed the tickets, and its last word as a prefix; "" when q has no word.
+// tsquery returns the text search query of q (see ticketing.SearchTerms): its words whole and its last
+// word as a prefix, written as the search column is (ticketing.SearchKey), so the parser that indexed the
+// tickets cuts them alike; "" when q has no word.
 func tsquery(q string, arg func(any) string) string {
 	words, prefix := ticketing.SearchTerms(q)
 	var parts []string
