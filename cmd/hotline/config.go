@@ -89,7 +89,7 @@ func serveSettings() *settings {
 	s.add("", "HOTLINE_CALLBACK_WAIT", "60s", "a caller who hangs up after waiting this long gets a callback ticket; 0s: never")
 	s.add("", "HOTLINE_VOICEMAIL_MAX", "2m", "the longest message a caller may leave")
 	s.add("", "HOTLINE_KEEPALIVE_EVERY", "30s", "how often registered phones get an OPTIONS keepalive")
-	s.add("", "HOTLINE_MENU", "", "keys of the greeting's menu: KEY=FIELD[:PRIORITY],… e.g. 1=an-ninh-trat-tu:10,2=giao-thong")
+	s.add("", "HOTLINE_MENU", "", "keys of the greeting's menu: KEY=FIELD[:PRIORITY],… e.g. 1=antt:9,2=atgt")
 	s.add("", "HOTLINE_DEADLINE_RULE", "next_day", "how a ticket's term of N working days is counted: next_day (from the next working day, ends at closing time) or office_hours")
 	s.add("", "HOTLINE_OFFICE_HOURS", "07:30-11:30,13:30-17:00", "office hours of the working days, in Asia/Ho_Chi_Minh")
 	s.add("", "HOTLINE_DEBUG_LISTEN", "", "loopback address for Go's profiler (/debug/pprof/); empty: off")
@@ -177,7 +177,7 @@ func readServeConfig(s *settings) (serveConfig, error) {
 		}
 	}
 	if c.Menu, err = parseMenu(s.str("HOTLINE_MENU")); err != nil {
-		return c, badValue{s.get("HOTLINE_MENU"), "KEY=FIELD[:PRIORITY] pairs, keys 1-9, e.g. 1=an-ninh-trat-tu:10,2=giao-thong"}
+		return c, badValue{s.get("HOTLINE_MENU"), "KEY=FIELD[:PRIORITY] pairs, keys 1-9, e.g. 1=antt:9,2=atgt"}
 	}
 	if c.Deadlines.Rule, err = ticketing.ParseRule(s.str("HOTLINE_DEADLINE_RULE")); err != nil {
 		return c, badValue{s.get("HOTLINE_DEADLINE_RULE"), "next_day or office_hours"}
@@ -198,7 +198,7 @@ func readServeConfig(s *settings) (serveConfig, error) {
 	return c, nil
 }
 
-// parseMenu reads HOTLINE_MENU: "1=an-ninh-trat-tu:10,2=giao-thong".
+// parseMenu reads HOTLINE_MENU: "1=antt:9,2=atgt".
 func parseMenu(v string) (map[byte]callflow.MenuItem, error) {
 	menu := map[byte]callflow.MenuItem{}
 	for _, part := range strings.Split(v, ",") {
