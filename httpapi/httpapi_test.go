@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -36,6 +38,7 @@ type dir string
 func (d dir) Open(rel string) (*os.File, error) { return os.Open(filepath.Join(string(d), rel)) }
 
 type fixture struct {
+	dir   string // the recordings folder
 	srv   *httptest.Server
 	admin string // an admin token
 	pool  *pgxpool.Pool
@@ -62,6 +65,7 @@ func setup(t *testing.T, parts ...httpapi.Part) fixture {
 		t.Fatal(err)
 	}
 	folder := t.TempDir()
+	f.dir = folder
 	f.wav = []byte("RIFF....WAVEfmt " + strings.Repeat("x", 1000))
 	if err := os.MkdirAll(filepath.Join(folder, "2026/11/29"), 0o755); err != nil {
 		t.Fatal(err)
@@ -290,5 +294,48 @@ func TestTokensAndRoles(t *testing.T) {
 		if tok.Name == "desk" && (tok.Operator != "1001" || tok.LastUsedAt == nil) {
 			t.Errorf("desk token %+v: want operator 1001 and a last use", tok)
 		}
+	}
+}
+
+// verify hashes the file again: the stored SHA-256 holds for the file as written, and a flipped byte is
+// reported.
+func TestVerifyRecording(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	// The fixture stores a made-up hash: store the real one first.
+	sum := sha256.Sum256(f.wav)
+	if _, err := f.pool.Exec(context.Background(), `UPDATE recordings SET sha256 = $1 WHERE id = $2`,
+		hex.EncodeToString(sum[:]), f.rec.ID); err != nil {
+		t.Fatal(err)
+	}
+	url := f.srv.URL + "/api/v1/recordings/" + f.rec.ID.String() + "/verify"
+	check := func() (bool, string) {
+		res, body := get(t, url, "Authorization", "Bearer "+f.admin)
+		var v struct {
+			Intact bool   `json:"intact"`
+			Error  string `json:"error"`
+		}
+		if res.StatusCode != 200 || json.Unmarshal(body, &v) != nil {
+			t.Fatalf("verify: %d %s", res.StatusCode, body)
+		}
+		return v.Intact, v.Error
+	}
+	if ok, msg := check(); !ok {
+		t.Fatalf("an untouched recording: intact false (%s)", msg)
+	}
+	path := filepath.Join(f.dir, f.rec.Path)
+	b, _ := os.ReadFile(path)
+	b[len(b)/2] ^= 0x01
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ok, msg := check(); ok || !strings.Contains(msg, "changed or damaged") {
+		t.Errorf("a flipped byte: intact %v, %q; want false saying it was changed", ok, msg)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if ok, msg := check(); ok || !strings.Contains(msg, "missing") {
+		t.Errorf("a missing file: intact %v, %q", ok, msg)
 	}
 }

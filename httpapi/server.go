@@ -69,6 +69,7 @@ func New(cfg Config) *Server {
 	s.route("GET /api/v1/calls/{id}", tokens.Operator, s.getCall)
 	s.route("GET /api/v1/recordings/{id}", tokens.Supervisor, s.getRecording)
 	s.route("GET /api/v1/recordings/{id}/audio", tokens.Supervisor, s.getAudio)
+	s.route("GET /api/v1/recordings/{id}/verify", tokens.Supervisor, s.verifyRecording)
 	if cfg.Desk != nil {
 		s.route("GET /api/v1/queue", tokens.Operator, s.getQueue)
 		s.route("POST /api/v1/agents/{ext}/state", tokens.Operator, s.setAgentState)
