@@ -80,6 +80,16 @@ func runNow(t *testing.T, s *jobs.Scheduler, name string, now time.Time) jobs.Ru
 	return r
 }
 
+// mustRun is runNow for a run that must not be skipped.
+func mustRun(t *testing.T, s *jobs.Scheduler, name string, now time.Time) jobs.Run {
+	t.Helper()
+	r := runNow(t, s, name, now)
+	if r.Outcome == jobs.Skipped {
+		t.Fatalf("run %s at %s skipped: %s", name, now.Format(time.TimeOnly), r.Summary)
+	}
+	return r
+}
+
 func outcomes(t *testing.T, pool *pgxpool.Pool, job string) []string {
 	t.Helper()
 	runs, err := jobs.Runs(context.Background(), pool, job, 100)
@@ -115,7 +125,7 @@ func TestFailingAndPanickingJobsAreRecordedAndRunAgain(t *testing.T) {
 
 	for _, now := range []time.Time{at("10:00:05"), at("10:01:05"), at("10:02:05")} {
 		for _, name := range []string{"flaky", "boom", "steady"} {
-			runNow(t, s, name, now)
+			mustRun(t, s, name, now)
 		}
 	}
 	if got, want := strings.Join(outcomes(t, pool, "flaky"), ","), "failed,failed,ok"; got != want {
@@ -262,7 +272,7 @@ func TestARunLeftByADeadNodeIsMarkedInterrupted(t *testing.T) {
 	}
 	s := newScheduler(t, pool, "n1")
 	add(t, s, "retention", "0 2 * * *", func(ctx context.Context, now time.Time) (string, error) { return "", nil })
-	runNow(t, s, "retention", at("02:00:00"))
+	mustRun(t, s, "retention", at("02:00:00"))
 	if got, want := strings.Join(outcomes(t, pool, "retention"), ","), "interrupted,ok"; got != want {
 		t.Errorf("runs: %s, want %s", got, want)
 	}
@@ -279,8 +289,8 @@ func TestStatusShowsLastAndNextRuns(t *testing.T) {
 		return "2 breaches", nil
 	})
 	add(t, s, "retention", "0 2 * * *", func(ctx context.Context, now time.Time) (string, error) { return "", nil })
-	runNow(t, s, "reminders", at("07:00:10"))
-	runNow(t, s, "breach_report", at("07:30:00"))
+	mustRun(t, s, "reminders", at("07:00:10"))
+	mustRun(t, s, "breach_report", at("07:30:00"))
 
 	// The CLI has no scheduler: it passes the schedules from the settings.
 	now := time.Date(2026, 3, 2, 23, 0, 0, 0, time.UTC) // 06:00 on 3 March in Vietnam
@@ -323,7 +333,7 @@ func TestOldRunsAreDeleted(t *testing.T) {
 	}
 	add(t, s, "j", "@every 1m", func(ctx context.Context, now time.Time) (string, error) { return "", nil })
 	for _, hm := range []string{"10:00:00", "10:30:00", "11:10:00"} {
-		runNow(t, s, "j", at(hm))
+		mustRun(t, s, "j", at(hm))
 	}
 	runs, err := jobs.Runs(context.Background(), pool, "j", 10)
 	if err != nil {

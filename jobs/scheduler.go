@@ -249,6 +249,13 @@ func (s *Scheduler) run(ctx context.Context, j *job, now time.Time) (Run, error)
 	if !locked {
 		return s.skip(log, r, "another node is running it"), nil
 	}
+	defer func() {
+		// Released before the connection closes: a closed session's locks go only once its server
+		// process has ended, which the next run could beat.
+		uctx, ucancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeeping)
+		defer ucancel()
+		_, _ = conn.Exec(uctx, `SELECT pg_advisory_unlock($1, $2)`, lockClass, j.lockKey)
+	}()
 	if err := interruptLeftovers(ctx, conn, j.name, now); err != nil {
 		return r, err
 	}
