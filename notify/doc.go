@@ -38,5 +38,6 @@
 // # Concurrency and lifecycle
 //
 // Enqueue, Outbox and Deliverer are safe for concurrent use. The owner (cmd) runs [Deliverer.Run] in a
-// goroutine of its own until shutdown; tests call [Deliverer.DeliverDue] with the time they choose.
+// goroutine of its own until shutdown (it holds one database connection of its own, for LISTEN); tests
+// call [Deliverer.DeliverDue] with the time they choose.
 package notify
