@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"hotline/cmd/hotline/internal/callflow"
+	"hotline/jobs"
 	"hotline/telephony"
 	"hotline/ticketing"
 )
@@ -46,6 +47,7 @@ type serveConfig struct {
 	Keepalive         time.Duration
 	Menu              map[byte]callflow.MenuItem
 	Deadlines         ticketing.Deadlines // Rule and Hours; the calendar comes from the database
+	Jobs              []jobs.Spec
 	LogLevel          slog.Level
 	LogFormat         string
 }
@@ -92,6 +94,7 @@ func serveSettings() *settings {
 	s.add("", "HOTLINE_MENU", "", "keys of the greeting's menu: KEY=FIELD[:PRIORITY],… e.g. 1=antt:9,2=atgt")
 	s.add("", "HOTLINE_DEADLINE_RULE", "next_day", "how a ticket's term of N working days is counted: next_day (from the next working day, ends at closing time) or office_hours")
 	s.add("", "HOTLINE_OFFICE_HOURS", "07:30-11:30,13:30-17:00", "office hours of the working days, in Asia/Ho_Chi_Minh")
+	jobSettings(s)
 	s.add("", "HOTLINE_DEBUG_LISTEN", "", "loopback address for Go's profiler (/debug/pprof/); empty: off")
 	s.add("", "HOTLINE_SHUTDOWN_GRACE", "15s", "on SIGTERM, how long hung-up calls get to finish their recordings")
 	return s
@@ -186,6 +189,10 @@ func readServeConfig(s *settings) (serveConfig, error) {
 		return c, badValue{s.get("HOTLINE_OFFICE_HOURS"), "ranges HH:MM-HH:MM in order, comma-separated, e.g. 07:30-11:30,13:30-17:00"}
 	}
 	c.Deadlines.Zone = ticketing.Zone()
+	if err := checkSchedules(s); err != nil {
+		return c, err
+	}
+	c.Jobs = jobSpecs(s)
 	if c.DebugListen = s.str("HOTLINE_DEBUG_LISTEN"); c.DebugListen != "" {
 		ap, err := netip.ParseAddrPort(c.DebugListen)
 		if err != nil || !ap.Addr().IsLoopback() {

@@ -271,6 +271,7 @@ func TestBadSettingIsNamed(t *testing.T) {
 		{[]string{"--sip", "udp:nowhere"}, "", "HOTLINE_SIP_LISTEN"},
 		{nil, "HOTLINE_HTTP_LISTEN=localhost:http", "HOTLINE_HTTP_LISTEN"},
 		{nil, "HOTLINE_DEADLINE_RULE=soon", "HOTLINE_DEADLINE_RULE"},
+		{nil, "HOTLINE_PURGE_SCHEDULE=sometimes", "HOTLINE_PURGE_SCHEDULE"},
 		{nil, "HOTLINE_OFFICE_HOURS=17:00-07:30", "HOTLINE_OFFICE_HOURS"},
 		{[]string{"--no-such-flag"}, "", "no-such-flag"},
 	}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"hotline/internal/pgtest"
 )
@@ -73,5 +74,21 @@ func TestReferenceVerbs(t *testing.T) {
 	}
 	if _, out, _ := h.cli("field", "list"); !strings.Contains(out, "xd    Xây dựng") || !strings.Contains(out, "5") {
 		t.Errorf("field list:\n%s", out)
+	}
+}
+
+// hotline jobs lists the scheduled jobs with their schedules, last and next runs, as serve runs them.
+func TestJobsVerb(t *testing.T) {
+	t.Parallel()
+	h := newInstance(t, pgtest.NewDatabase(t), "HOTLINE_PURGE_SCHEDULE=@every 1s")
+	h.start()
+	var out string
+	h.waitFor("a run of purge_idempotency_keys", 20*time.Second, func() bool {
+		code, o, _ := h.cli("jobs")
+		out = o
+		return code == 0 && strings.Contains(o, "purge_idempotency_keys") && strings.Contains(o, " ok ")
+	})
+	if !strings.Contains(out, "key(s) older than a day deleted") || !strings.Contains(out, "@every 1s") {
+		t.Errorf("hotline jobs:\n%s", out)
 	}
 }

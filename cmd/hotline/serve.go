@@ -141,8 +141,17 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- api.Serve(ln) }()
 
+	sched, err := newScheduler(db.pool, cfg.NodeID, cfg.Jobs, jobParts{tickets: tickets}, log)
+	if err == nil {
+		err = sched.Start(ctx)
+	}
+	if err != nil {
+		_ = api.Shutdown(context.Background())
+		return fmt.Errorf("scheduled jobs: %w", err)
+	}
 	if err := sip.Start(ctx); err != nil {
 		_ = api.Shutdown(context.Background())
+		_ = sched.Stop(context.Background())
 		return fmt.Errorf("%w (set HOTLINE_SIP_LISTEN to free addresses)", err)
 	}
 	keepCtx, stopKeepalive := context.WithCancel(context.Background())
@@ -172,6 +181,9 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	stopKeepalive()
 	<-keepDone
 	<-cbDone
+	if err := sched.Stop(grace); err != nil {
+		log.Error("scheduled jobs still running at stop", "error", err)
+	}
 	if err := sip.Stop(grace); err != nil {
 		log.Error("not every call finished before the grace period ended", "error", err)
 	}
