@@ -25,6 +25,7 @@ import (
 	"hotline/internal/pgtest"
 	"hotline/internal/tokens"
 	"hotline/migrations"
+	"hotline/notify"
 	"hotline/queue/queuepg"
 	"hotline/ticketing"
 	"hotline/ticketing/ticketpg"
@@ -337,5 +338,74 @@ func TestVerifyRecording(t *testing.T) {
 	}
 	if ok, msg := check(); ok || !strings.Contains(msg, "missing") {
 		t.Errorf("a missing file: intact %v, %q", ok, msg)
+	}
+}
+
+// Admins list dead notifications and send one again; nobody else may.
+func TestNotificationsForAdmins(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	// A receiver that always fails, and one attempt allowed: the webhook is dead after one delivery run.
+	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
+	defer dead.Close()
+	now := time.Now()
+	if _, err := notify.Enqueue(ctx, f.pool, notify.Notification{Key: "t-1:due_soon:xd", Channel: notify.Webhook,
+		Target: dead.URL, Secret: "s", Body: []byte(`{}`), Event: "ticket.reminder", Stage: "due_soon", Department: "xd"}, now); err != nil {
+		t.Fatal(err)
+	}
+	d, err := notify.NewDeliverer(f.pool, notify.Config{MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.DeliverDue(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	api := httpapi.New(httpapi.Config{Tokens: tokens.New(f.pool), Calls: f.store, Audio: dir(t.TempDir()),
+		Outbox: notify.NewOutbox(f.pool), Log: slog.New(slog.DiscardHandler)})
+	srv := httptest.NewServer(api.Handler())
+	defer srv.Close()
+	sup, err := tokens.New(f.pool).Create(ctx, "sup", tokens.Supervisor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := get(t, srv.URL+"/api/v1/notifications?state=dead", "Authorization", "Bearer "+sup); res.StatusCode != 403 {
+		t.Errorf("a supervisor listing notifications: %d, want 403", res.StatusCode)
+	}
+	res, body := get(t, srv.URL+"/api/v1/notifications?state=dead", "Authorization", "Bearer "+f.admin)
+	var page struct {
+		Items []struct {
+			ID        string `json:"id"`
+			State     string `json:"state"`
+			Attempts  int    `json:"attempts"`
+			LastError string `json:"last_error"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil || res.StatusCode != 200 || len(page.Items) != 1 ||
+		page.Items[0].State != "dead" || page.Items[0].Attempts != 1 || !strings.Contains(page.Items[0].LastError, "500") {
+		t.Fatalf("dead notifications: %d %s", res.StatusCode, body)
+	}
+	if strings.Contains(string(body), `"s"`) {
+		t.Errorf("the webhook's secret is shown: %s", body)
+	}
+	if res, _ := get(t, srv.URL+"/api/v1/notifications?state=lost", "Authorization", "Bearer "+f.admin); res.StatusCode != 400 {
+		t.Errorf("an unknown state: %d, want 400", res.StatusCode)
+	}
+	retry := func() int {
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/notifications/"+page.Items[0].ID+"/retry", nil)
+		req.Header.Set("Authorization", "Bearer "+f.admin)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := retry(); got != 200 {
+		t.Errorf("retry a dead notification: %d, want 200", got)
+	}
+	if got := retry(); got != 409 {
+		t.Errorf("retry a pending notification: %d, want 409", got)
 	}
 }

@@ -42,6 +42,8 @@ type Config struct {
 	Calls  Calls
 	Audio  Audio
 	Desk   Desk // nil: no queue endpoints
+	// Outbox lists and retries notifications (admins); nil: no notification endpoints.
+	Outbox Outbox
 	// Tickets serves the tickets and their reference data; nil: no ticket endpoints.
 	Tickets Tickets
 	// Metrics serves GET /metrics (Prometheus text format, no sign-in); nil: none.
@@ -77,6 +79,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Tickets != nil {
 		s.ticketRoutes()
+	}
+	if cfg.Outbox != nil {
+		s.notificationRoutes()
 	}
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: see the API in the README")

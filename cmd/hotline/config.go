@@ -12,6 +12,7 @@ import (
 
 	"hotline/cmd/hotline/internal/callflow"
 	"hotline/jobs"
+	"hotline/notify"
 	"hotline/telephony"
 	"hotline/ticketing"
 )
@@ -48,6 +49,7 @@ type serveConfig struct {
 	Menu              map[byte]callflow.MenuItem
 	Deadlines         ticketing.Deadlines // Rule and Hours; the calendar comes from the database
 	Jobs              []jobs.Spec
+	Notify            notify.Config
 	LogLevel          slog.Level
 	LogFormat         string
 }
@@ -95,6 +97,9 @@ func serveSettings() *settings {
 	s.add("", "HOTLINE_DEADLINE_RULE", "next_day", "how a ticket's term of N working days is counted: next_day (from the next working day, ends at closing time) or office_hours")
 	s.add("", "HOTLINE_OFFICE_HOURS", "07:30-11:30,13:30-17:00", "office hours of the working days, in Asia/Ho_Chi_Minh")
 	jobSettings(s)
+	s.add("", "HOTLINE_NOTIFY_MAX_ATTEMPTS", "12", "delivery attempts of a notification before it is dead (listed for admins)")
+	s.add("", "HOTLINE_SMTP_URL", "", "mail server for e-mail notifications: smtp://user:pass@host:587 (STARTTLS) or smtps://…; empty: no e-mail")
+	s.add("", "HOTLINE_MAIL_FROM", "", "sender of e-mail notifications, e.g. \"Đường dây nóng <hotline@so.gov.vn>\"")
 	s.add("", "HOTLINE_DEBUG_LISTEN", "", "loopback address for Go's profiler (/debug/pprof/); empty: off")
 	s.add("", "HOTLINE_SHUTDOWN_GRACE", "15s", "on SIGTERM, how long hung-up calls get to finish their recordings")
 	return s
@@ -193,6 +198,13 @@ func readServeConfig(s *settings) (serveConfig, error) {
 		return c, err
 	}
 	c.Jobs = jobSpecs(s)
+	if c.Notify.MaxAttempts, err = s.integer("HOTLINE_NOTIFY_MAX_ATTEMPTS", 1, 100); err != nil {
+		return c, err
+	}
+	c.Notify.SMTPURL, c.Notify.MailFrom = s.str("HOTLINE_SMTP_URL"), s.str("HOTLINE_MAIL_FROM")
+	if c.Notify.SMTPURL != "" && c.Notify.MailFrom == "" {
+		return c, badValue{s.get("HOTLINE_MAIL_FROM"), "the sender's address when HOTLINE_SMTP_URL is set, e.g. hotline@so.gov.vn"}
+	}
 	if c.DebugListen = s.str("HOTLINE_DEBUG_LISTEN"); c.DebugListen != "" {
 		ap, err := netip.ParseAddrPort(c.DebugListen)
 		if err != nil || !ap.Addr().IsLoopback() {

@@ -18,6 +18,7 @@ import (
 	"hotline/cmd/hotline/internal/callflow"
 	"hotline/httpapi"
 	"hotline/internal/tokens"
+	"hotline/notify"
 	"hotline/queue"
 	"hotline/queue/queuepg"
 	"hotline/recordings"
@@ -120,6 +121,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	api := httpapi.New(httpapi.Config{
 		Tokens:  tokens.New(db.pool),
 		Tickets: tickets,
+		Outbox:  notify.NewOutbox(db.pool),
 		Calls:   store,
 		Audio:   writer,
 		Desk:    deskAPI{Store: desk, flow: flow, dispatcher: dispatcher},
@@ -141,6 +143,12 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- api.Serve(ln) }()
 
+	cfg.Notify.Log = log
+	deliverer, err := notify.NewDeliverer(db.pool, cfg.Notify)
+	if err != nil {
+		_ = api.Shutdown(context.Background())
+		return err
+	}
 	sched, err := newScheduler(db.pool, cfg.NodeID, cfg.Jobs, jobParts{tickets: tickets}, log)
 	if err == nil {
 		err = sched.Start(ctx)
@@ -159,6 +167,13 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	go func() {
 		defer close(keepDone)
 		callflow.Keepalive(keepCtx, sip, desk, cfg.NodeID, cfg.Keepalive, dispatcher.Kick, log)
+	}()
+	notifyDone := make(chan struct{})
+	go func() {
+		defer close(notifyDone)
+		if err := deliverer.Run(keepCtx); err != nil && keepCtx.Err() == nil {
+			log.Error("notifications stopped", "error", err)
+		}
 	}()
 	cbDone := make(chan struct{})
 	go func() {
@@ -181,6 +196,8 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	stopKeepalive()
 	<-keepDone
 	<-cbDone
+	<-notifyDone
+	deliverer.Close()
 	if err := sched.Stop(grace); err != nil {
 		log.Error("scheduled jobs still running at stop", "error", err)
 	}
