@@ -67,4 +67,10 @@ type Recording struct {
 	Bytes     int64
 	SHA256    string
 	Repaired  bool
+	// Legal hold and deletion (read only: see SetHold and Tombstone).
+	LegalHold     bool
+	HoldReason    string
+	DeletedAt     *time.Time
+	DeletedBy     string
+	DeletedReason string
 }

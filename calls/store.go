@@ -310,9 +310,10 @@ var ErrRecordingNotFound = errors.New("recording not found")
 func (s *Store) GetRecording(ctx context.Context, id uuid.UUID) (Recording, error) {
 	var r Recording
 	var ms int64
-	err := s.db.QueryRow(ctx, `SELECT id, call_id, kind, path, started_at, duration_ms, bytes, sha256, repaired
+	err := s.db.QueryRow(ctx, `SELECT id, call_id, kind, path, started_at, duration_ms, bytes, sha256, repaired,
+			legal_hold, hold_reason, deleted_at, deleted_by, deleted_reason
 		FROM recordings WHERE id = $1`, id).Scan(&r.ID, &r.CallID, &r.Kind, &r.Path, &r.StartedAt, &ms, &r.Bytes,
-		&r.SHA256, &r.Repaired)
+		&r.SHA256, &r.Repaired, &r.LegalHold, &r.HoldReason, &r.DeletedAt, &r.DeletedBy, &r.DeletedReason)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Recording{}, ErrRecordingNotFound
 	}

@@ -22,6 +22,12 @@ type Calls interface {
 	List(ctx context.Context, f calls.Filter) ([]calls.Call, string, error)
 	GetRecording(ctx context.Context, id uuid.UUID) (calls.Recording, error)
 	WithSegments(ctx context.Context, cs []calls.Call) error
+	ListRecordings(ctx context.Context, f calls.RecordingFilter) ([]calls.ListedRecording, string, error)
+	LogAccess(ctx context.Context, id uuid.UUID, a calls.Access) error
+	AccessLog(ctx context.Context, id uuid.UUID) ([]calls.Access, error)
+	AddReview(ctx context.Context, id uuid.UUID, r calls.Review, role string) error
+	Reviews(ctx context.Context, id uuid.UUID) ([]calls.Review, error)
+	SetHold(ctx context.Context, id uuid.UUID, hold bool, reason, by, role string, now time.Time) error
 }
 
 // Audio opens finished recording files by their stored relative path.
@@ -69,9 +75,7 @@ func New(cfg Config) *Server {
 	}
 	s.route("GET /api/v1/calls", tokens.Operator, s.listCalls)
 	s.route("GET /api/v1/calls/{id}", tokens.Operator, s.getCall)
-	s.route("GET /api/v1/recordings/{id}", tokens.Supervisor, s.getRecording)
-	s.route("GET /api/v1/recordings/{id}/audio", tokens.Supervisor, s.getAudio)
-	s.route("GET /api/v1/recordings/{id}/verify", tokens.Supervisor, s.verifyRecording)
+	s.recordingRoutes()
 	if cfg.Desk != nil {
 		s.route("GET /api/v1/queue", tokens.Operator, s.getQueue)
 		s.route("POST /api/v1/agents/{ext}/state", tokens.Operator, s.setAgentState)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -179,4 +181,19 @@ func (w *Writer) Open(rel string) (*os.File, error) {
 		return nil, errors.New("open recording: the recordings are not in a local folder")
 	}
 	return local.Open(rel)
+}
+
+// Remove deletes a finished recording by its path relative to Dir (retention); a file already gone is
+// not an error.
+func (w *Writer) Remove(rel string) error {
+	if !fs.ValidPath(rel) || !strings.HasSuffix(rel, wavExt) || strings.Contains(rel, `\`) {
+		return fmt.Errorf("remove %q: %w", rel, ErrBadPath)
+	}
+	w.mu.Lock()
+	store := w.store
+	w.mu.Unlock()
+	if err := store.Remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }

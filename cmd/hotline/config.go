@@ -49,6 +49,7 @@ type serveConfig struct {
 	Menu              map[byte]callflow.MenuItem
 	Deadlines         ticketing.Deadlines // Rule and Hours; the calendar comes from the database
 	Jobs              []jobs.Spec
+	Retention         int // days
 	Notify            notify.Config
 	LogLevel          slog.Level
 	LogFormat         string
@@ -198,6 +199,9 @@ func readServeConfig(s *settings) (serveConfig, error) {
 		return c, err
 	}
 	c.Jobs = jobSpecs(s)
+	if c.Retention, err = s.integer("HOTLINE_RECORDING_RETENTION", 1, 36500); err != nil {
+		return c, err
+	}
 	if c.Notify.MaxAttempts, err = s.integer("HOTLINE_NOTIFY_MAX_ATTEMPTS", 1, 100); err != nil {
 		return c, err
 	}

@@ -11,7 +11,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/robfig/cron/v3"
 
+	"hotline/calls"
 	"hotline/jobs"
+	"hotline/recordings"
 	"hotline/ticketing/ticketpg"
 )
 
@@ -20,17 +22,24 @@ import (
 
 // jobSettings declares the schedules, shared by serve and `hotline jobs`.
 func jobSettings(s *settings) {
+	s.add("", "HOTLINE_RETENTION_SCHEDULE", "0 2 * * *", "when recordings past HOTLINE_RECORDING_RETENTION are deleted (cron, Asia/Ho_Chi_Minh)")
+	s.add("", "HOTLINE_RECORDING_RETENTION", "365", "days a recording's audio is kept, unless on legal hold or linked to an open ticket")
 	s.add("", "HOTLINE_PURGE_SCHEDULE", "0 3 * * *", "when Idempotency-Keys older than a day are deleted (cron, Asia/Ho_Chi_Minh)")
 }
 
+var scheduleSettings = []string{"HOTLINE_RETENTION_SCHEDULE", "HOTLINE_PURGE_SCHEDULE"}
+
 // jobSpecs are the jobs with the schedules the settings give.
 func jobSpecs(s *settings) []jobs.Spec {
-	return []jobs.Spec{{Name: "purge_idempotency_keys", Schedule: s.str("HOTLINE_PURGE_SCHEDULE")}}
+	return []jobs.Spec{
+		{Name: "recording_retention", Schedule: s.str("HOTLINE_RETENTION_SCHEDULE")},
+		{Name: "purge_idempotency_keys", Schedule: s.str("HOTLINE_PURGE_SCHEDULE")},
+	}
 }
 
 // checkSchedules reads every schedule as the scheduler will; a bad one is a bad setting.
 func checkSchedules(s *settings) error {
-	for _, env := range []string{"HOTLINE_PURGE_SCHEDULE"} {
+	for _, env := range scheduleSettings {
 		if _, err := cron.ParseStandard(s.str(env)); err != nil {
 			return badValue{s.get(env), `a cron schedule in Asia/Ho_Chi_Minh such as "0 3 * * *", "@daily" or "@every 1h"`}
 		}
@@ -40,7 +49,10 @@ func checkSchedules(s *settings) error {
 
 // jobParts is what the jobs work on.
 type jobParts struct {
-	tickets *ticketpg.Store
+	tickets   *ticketpg.Store
+	calls     *calls.Store
+	audio     *recordings.Writer
+	retention int // days
 }
 
 // newScheduler makes the scheduler of serve with every job on its schedule.
@@ -50,6 +62,7 @@ func newScheduler(pool *pgxpool.Pool, node string, specs []jobs.Spec, p jobParts
 		return nil, err
 	}
 	funcs := map[string]jobs.Func{
+		"recording_retention": p.retain,
 		"purge_idempotency_keys": func(ctx context.Context, now time.Time) (string, error) {
 			n, err := p.tickets.PurgeIdempotencyKeys(ctx, now.Add(-24*time.Hour))
 			return fmt.Sprintf("%d key(s) older than a day deleted", n), err
@@ -72,11 +85,14 @@ func jobsVerbSettings() *settings {
 
 // runJobs lists each scheduled job's last and next runs.
 func runJobs(ctx context.Context, s *settings, stdout, stderr io.Writer) error {
+	if err := checkSchedules(s); err != nil {
+		return err
+	}
 	specs := jobSpecs(s)
 	return withPool(ctx, s, func(pool *pgxpool.Pool) error {
 		list, err := jobs.Status(ctx, pool, specs, time.Now())
 		if err != nil {
-			return badValue{s.get("HOTLINE_PURGE_SCHEDULE"), "a cron schedule such as \"0 3 * * *\" or \"@every 1h\" (" + err.Error() + ")"}
+			return err
 		}
 		w := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "JOB\tSCHEDULE\tLAST RUN\tOUTCOME\tNODE\tSUMMARY\tNEXT RUN")
@@ -98,4 +114,31 @@ func runJobs(ctx context.Context, s *settings, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "hotline jobs: %d job(s); times in Asia/Ho_Chi_Minh\n", len(list))
 		return nil
 	})
+}
+
+// retain deletes the audio of recordings older than the retention, unless on legal hold or linked to an
+// open ticket; each row stays, with a tombstone saying who, when and why. The file goes first: a crash in
+// between leaves a row the next run finishes.
+func (p jobParts) retain(ctx context.Context, now time.Time) (string, error) {
+	before := now.AddDate(0, 0, -p.retention)
+	reason := fmt.Sprintf("older than %d days (HOTLINE_RECORDING_RETENTION)", p.retention)
+	deleted := 0
+	var freed int64
+	for ctx.Err() == nil {
+		list, err := p.calls.Expired(ctx, before, 500)
+		if err != nil || len(list) == 0 {
+			return fmt.Sprintf("%d recording(s) deleted, %d MiB freed", deleted, freed>>20), err
+		}
+		for _, rec := range list {
+			if err := p.audio.Remove(rec.Path); err != nil {
+				return fmt.Sprintf("%d recording(s) deleted", deleted), err
+			}
+			if err := p.calls.Tombstone(ctx, rec.ID, "retention", reason, now); err != nil {
+				return fmt.Sprintf("%d recording(s) deleted", deleted), err
+			}
+			deleted++
+			freed += rec.Bytes
+		}
+	}
+	return fmt.Sprintf("%d recording(s) deleted, stopped early", deleted), ctx.Err()
 }

@@ -149,7 +149,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		_ = api.Shutdown(context.Background())
 		return err
 	}
-	sched, err := newScheduler(db.pool, cfg.NodeID, cfg.Jobs, jobParts{tickets: tickets}, log)
+	sched, err := newScheduler(db.pool, cfg.NodeID, cfg.Jobs, jobParts{tickets: tickets, calls: store, audio: writer, retention: cfg.Retention}, log)
 	if err == nil {
 		err = sched.Start(ctx)
 	}
