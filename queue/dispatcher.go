@@ -41,7 +41,8 @@ type Store interface {
 
 // Dispatcher offers this node's waiting callers to operators. Each waiting call registers with Wait and
 // receives its offers on the channel it gets; the dispatcher claims pairs whenever it is kicked (a caller
-// joined, an operator became available) and once a second (a change on another node, a wrap-up ending).
+// joined, an operator became available on any node: queuepg's Listen) and once a second (a wrap-up
+// ending, a notification lost while reconnecting).
 type Dispatcher struct {
 	store Store
 	node  string

@@ -175,6 +175,11 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 			log.Error("notifications stopped", "error", err)
 		}
 	}()
+	listenDone := make(chan struct{})
+	go func() {
+		defer close(listenDone)
+		desk.Listen(keepCtx, dispatcher.Kick, log)
+	}()
 	cbDone := make(chan struct{})
 	go func() {
 		defer close(cbDone)
@@ -196,6 +201,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	stopKeepalive()
 	<-keepDone
 	<-cbDone
+	<-listenDone
 	<-notifyDone
 	deliverer.Close()
 	if err := sched.Stop(grace); err != nil {

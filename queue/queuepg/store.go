@@ -124,6 +124,12 @@ func setState(ctx context.Context, tx pgx.Tx, ext string, st queue.State, reason
 	if err != nil {
 		return err
 	}
+	if st == queue.Available {
+		// Every node's dispatcher hears it at commit (Listen): its waiting callers may take this operator.
+		if _, err := tx.Exec(ctx, `SELECT pg_notify('`+availableChannel+`', $1)`, ext); err != nil {
+			return err
+		}
+	}
 	return logState(ctx, tx, ext, st, reason, call, now)
 }
 
