@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -195,9 +196,19 @@ func (s *Store) ByNumber(ctx context.Context, a ticketing.Actor, number string, 
 	return reveal(ctx, s.db, a, list, now)
 }
 
+// walkBudget is how many tickets, newest first, a text search tests one by one before it asks the text
+// index instead: a word found in one recent ticket in a hundred fills a page within the budget.
+const walkBudget = 5000
+
 // List returns a page of tickets matching f, newest first (received_at, then id), as a sees them, and the
 // cursor of the next page ("" on the last). f is read as ParseFilter leaves it; a bad cursor is
 // ErrBadCursor.
+//
+// A page is found in two steps: the ids of the page, by an index walk in (received_at, id) order (index
+// alone where the filters allow it), then their rows. A text search first tests the newest walkBudget
+// tickets (of the other filters) one by one; when they do not fill the page it takes the matches from the
+// text index and sorts them. Each query is planned with its values (not a generic plan), since how many
+// tickets a status, a field or a word has decides the plan.
 func (s *Store) List(ctx context.Context, a ticketing.Actor, f ticketing.Filter, now time.Time) ([]ticketing.Ticket, string, error) {
 	limit := f.Limit
 	switch {
@@ -206,7 +217,7 @@ func (s *Store) List(ctx context.Context, a ticketing.Actor, f ticketing.Filter,
 	case limit > ticketing.MaxLimit:
 		limit = ticketing.MaxLimit
 	}
-	args := []any{a.Operator}
+	args := []any{a.Operator} // $1: the operator, for selectTicket
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -225,22 +236,17 @@ func (s *Store) List(ctx context.Context, a ticketing.Actor, f ticketing.Filter,
 		where = append(where, "t.channel = "+arg(f.Channel))
 	}
 	if f.Overdue != nil {
-		cond := "t.is_open AND t.due_at < " + arg(now)
-		if !*f.Overdue {
-			cond = "NOT (" + cond + ")"
+		if *f.Overdue {
+			where = append(where, "t.is_open", "t.due_at < "+arg(now))
+		} else {
+			where = append(where, "NOT (t.is_open AND t.due_at < "+arg(now)+")")
 		}
-		where = append(where, cond)
 	}
 	if !f.From.IsZero() {
 		where = append(where, "t.received_at >= "+arg(f.From))
 	}
 	if !f.To.IsZero() {
 		where = append(where, "t.received_at < "+arg(f.To))
-	}
-	if f.Q != "" {
-		if q := tsquery(f.Q, arg); q != "" {
-			where = append(where, "to_tsvector('simple', t.search) @@ "+q)
-		}
 	}
 	if f.Number != "" {
 		where = append(where, "t.id = ANY("+byNumberIDs(arg(phone.National(f.Number)))+")")
@@ -252,18 +258,34 @@ func (s *Store) List(ctx context.Context, a ticketing.Actor, f ticketing.Filter,
 		}
 		where = append(where, fmt.Sprintf("(t.received_at, t.id) < (%s, %s)", arg(at), arg(id)))
 	}
-	q := selectTicket
+	cond := "true"
 	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+		cond = strings.Join(where, " AND ")
 	}
-	q += " ORDER BY t.received_at DESC, t.id DESC LIMIT " + strconv.Itoa(limit+1)
-	rows, err := s.db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("list tickets: %w", err)
+	const order = " ORDER BY received_at DESC, id DESC LIMIT "
+	n := strconv.Itoa(limit + 1)
+	var pages []string
+	if q := tsquery(f.Q, arg); q != "" {
+		pages = []string{
+			`SELECT id, received_at FROM (SELECT t.id, t.received_at, t.search_vector FROM tickets t WHERE ` + cond +
+				` ORDER BY t.received_at DESC, t.id DESC LIMIT ` + strconv.Itoa(walkBudget) + `) t
+			WHERE t.search_vector @@ ` + q + order + n,
+			`WITH m AS MATERIALIZED (SELECT t.id, t.received_at FROM tickets t WHERE ` + cond + ` AND t.search_vector @@ ` + q + `)
+			SELECT id, received_at FROM m` + order + n,
+		}
+	} else {
+		pages = []string{`SELECT t.id, t.received_at FROM tickets t WHERE ` + cond + order + n}
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) { return scanTicket(r) })
-	if err != nil {
-		return nil, "", fmt.Errorf("list tickets: %w", err)
+	var list []row
+	for _, page := range pages {
+		var err error
+		list, err = s.page(ctx, page, args)
+		if err != nil {
+			return nil, "", err
+		}
+		if len(list) > limit {
+			break
+		}
 	}
 	next := ""
 	if len(list) > limit {
@@ -278,6 +300,20 @@ func (s *Store) List(ctx context.Context, a ticketing.Actor, f ticketing.Filter,
 	return out, next, nil
 }
 
+// page reads the tickets whose ids (with received_at) the query page selects, in its order.
+func (s *Store) page(ctx context.Context, page string, args []any) ([]row, error) {
+	q := selectTicket + ` JOIN (` + page + `) p ON p.id = t.id ORDER BY p.received_at DESC, p.id DESC`
+	rows, err := s.db.Query(ctx, q, append([]any{pgx.QueryExecModeDescribeExec}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("list tickets: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) { return scanTicket(r) })
+	if err != nil {
+		return nil, fmt.Errorf("list tickets: %w", err)
+	}
+	return list, nil
+}
+
 // tsquery returns the text search query of q (see ticketing.SearchTerms): its words whole and its last
 // word as a prefix, written as the search column is (ticketing.SearchKey), so the parser that indexed the
 // tickets cuts them alike; "" when q has no word.
@@ -287,7 +323,11 @@ func tsquery(q string, arg func(any) string) string {
 	if words != "" {
 		parts = append(parts, "plainto_tsquery('simple', "+arg(words)+")")
 	}
-	if prefix != "" {
+	switch {
+	case utf8.RuneCountInString(prefix) == 1:
+		// One letter as a prefix would match a good part of the dictionary: it is matched as a word.
+		parts = append(parts, "plainto_tsquery('simple', "+arg(prefix)+")")
+	case prefix != "":
 		// The prefix is letters and digits only: quoted, it is one lexeme.
 		parts = append(parts, "to_tsquery('simple', "+arg("'"+prefix+"':*")+")")
 	}
