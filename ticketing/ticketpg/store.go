@@ -129,6 +129,11 @@ func isViolationOf(err error, constraint string) bool {
 	return errors.As(err, &pe) && pe.ConstraintName == constraint
 }
 
+func isDeadlock(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "40P01"
+}
+
 func isForeignKeyViolation(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23503"

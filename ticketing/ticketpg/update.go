@@ -127,6 +127,10 @@ func (s *Store) Update(ctx context.Context, a ticketing.Actor, id uuid.UUID, p t
 		out, err = s.get(ctx, tx, a, cur.ID.String(), now, "")
 		return err
 	})
+	if isDeadlock(err) {
+		// Two tickets merged into each other at once: one of the two gives way.
+		return ticketing.Ticket{}, fmt.Errorf("%w: the ticket changed at the same time: read it again and retry", ticketing.ErrConflict)
+	}
 	return out, err
 }
 
