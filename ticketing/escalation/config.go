@@ -184,6 +184,9 @@ type Config struct {
 	// Batch is how many (ticket, stage) pairs one transaction of a tick claims and queues; a tick takes as
 	// many batches as there are due pairs. Default 500.
 	Batch int
+	// Workers is how many transactions a tick runs at once, each on its share of the tickets (by id), on
+	// a connection of its own. Default 4.
+	Workers int
 	// AckValidity is how long an ack link stays valid after the later of the deadline and the notice.
 	// Default 7 days.
 	AckValidity time.Duration
@@ -194,6 +197,7 @@ type Config struct {
 
 const (
 	defaultBatch       = 500
+	defaultWorkers     = 4
 	defaultAckValidity = 7 * 24 * time.Hour
 )
 
@@ -209,6 +213,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Batch == 0 {
 		c.Batch = defaultBatch
+	}
+	if c.Workers == 0 {
+		c.Workers = defaultWorkers
 	}
 	if c.AckValidity == 0 {
 		c.AckValidity = defaultAckValidity
@@ -245,8 +252,9 @@ func (c Config) validate() error {
 	if c.SupervisorWebhookSecret != "" && c.SupervisorWebhook == "" {
 		return fmt.Errorf("escalation: SupervisorWebhookSecret (HOTLINE_SUPERVISOR_WEBHOOK_SECRET) is set without HOTLINE_SUPERVISOR_WEBHOOK")
 	}
-	if c.Batch < 1 || c.AckValidity < 0 {
-		return fmt.Errorf("escalation: Batch %d and AckValidity %s: want Batch ≥ 1 and AckValidity ≥ 0", c.Batch, c.AckValidity)
+	if c.Batch < 1 || c.Workers < 1 || c.Workers > 64 || c.AckValidity < 0 {
+		return fmt.Errorf("escalation: Batch %d, Workers %d and AckValidity %s: want Batch ≥ 1, 1 ≤ Workers ≤ 64 and AckValidity ≥ 0",
+			c.Batch, c.Workers, c.AckValidity)
 	}
 	return nil
 }

@@ -62,7 +62,12 @@ var reportPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"time":   viTime,
 	"rate":   viRate,
 	"hours":  viHours,
-	"late":   lateText,
+	"lateShort": func(b BreachedTicket) string {
+		if b.LateDays >= 1 {
+			return viNum(b.LateDays, 2) + " ngày (" + viNum(b.LateHours, 2) + " giờ)"
+		}
+		return viNum(b.LateHours, 2) + " giờ"
+	},
 	"status": statusText,
 	"dash":   orDash,
 	"axisY":  func(c chart) int { return c.Height - 18 },
@@ -83,6 +88,7 @@ table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
 th, td { border: 1px solid #777; padding: 2pt 4pt; }
 th { background: #eee; font-weight: bold; }
 td.n { text-align: right; white-space: nowrap; }
+td.c { white-space: nowrap; }
 tr.total td { font-weight: bold; background: #f6f6f6; }
 .summary { margin: 0 0 6pt; }
 .note { font-size: 8.5pt; color: #444; margin-top: 10pt; }
@@ -136,10 +142,10 @@ tr { page-break-inside: avoid; }
 <h2>Phản ánh quá hạn ({{len .R.Breached}})</h2>
 {{- if .R.Breached}}
 <table>
-<thead><tr><th>Mã phản ánh</th><th>Lĩnh vực</th><th>Đơn vị</th><th>Hạn xử lý</th><th>Trạng thái</th><th>Trễ</th><th>Xác nhận thông báo</th></tr></thead>
+<thead><tr><th>Mã phản ánh</th><th>Lĩnh vực</th><th>Đơn vị</th><th>Hạn xử lý</th><th>Trạng thái</th><th>Trễ (thời gian làm việc)</th><th>Xác nhận thông báo</th></tr></thead>
 <tbody>
 {{- range .R.Breached}}
-<tr><td>{{.Code}}</td><td>{{dash .FieldName}}</td><td>{{dash .DepartmentName}}</td><td>{{time .DeadlineAt}}</td><td>{{status .Status}}</td><td>{{late .}}</td><td>{{if .AcknowledgedAt}}{{time .AcknowledgedAt}}{{else}}chưa{{end}}</td></tr>
+<tr><td class="c">{{.Code}}</td><td>{{dash .FieldName}}</td><td>{{dash .DepartmentName}}</td><td class="c">{{time .DeadlineAt}}</td><td>{{status .Status}}</td><td class="c">{{lateShort .}}</td><td>{{if .AcknowledgedAt}}{{time .AcknowledgedAt}}{{else}}chưa{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>

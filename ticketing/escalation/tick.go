@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,9 +17,9 @@ import (
 	"hotline/ticketing"
 )
 
-// tickLock is the advisory lock (transaction-scoped) that serialises the claims of ticks across nodes, so
-// that two nodes ticking at once do not both work out the same candidates. Exactly once does not rest on
-// it: the primary key of ticket_notices does that.
+// tickLock is the first of the advisory locks (transaction-scoped, one per worker's share of the tickets)
+// that serialise the claims of ticks across nodes, so that two nodes ticking at once do not both work out
+// the same candidates. Exactly once does not rest on them: the primary key of ticket_notices does that.
 const tickLock = 0x686f746c_65736331 // "hotlesc1"
 
 // TickResult says what one tick queued.
@@ -96,15 +97,36 @@ func (e *Escalator) Tick(ctx context.Context, now time.Time) (TickResult, error)
 	if err != nil {
 		return res, err
 	}
-	sel := e.candidates(d, now, res.OfficeHours)
-	for {
-		n, err := e.tickBatch(ctx, d, sel, key, now, &res)
-		if err != nil {
-			return res, err
+	// Each worker takes the tickets of its share (by the last byte of their ids) in batches of its own.
+	parts := make([]TickResult, e.cfg.Workers)
+	errs := make([]error, e.cfg.Workers)
+	var wg sync.WaitGroup
+	for w := range e.cfg.Workers {
+		parts[w] = TickResult{Notices: map[Stage]int{}}
+		sel := e.candidates(d, now, res.OfficeHours, w)
+		wg.Go(func() {
+			for {
+				n, err := e.tickBatch(ctx, d, sel, key, now, &parts[w])
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				if n < e.cfg.Batch {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, p := range parts {
+		for s, n := range p.Notices {
+			res.Notices[s] += n
 		}
-		if n < e.cfg.Batch {
-			break
-		}
+		res.Notifications += p.Notifications
+		res.Skipped += p.Skipped
+	}
+	if err := errors.Join(errs...); err != nil {
+		return res, err
 	}
 	if res.Total() > 0 {
 		e.log.InfoContext(ctx, "escalation tick", "queued", res.Total(), "notifications", res.Notifications,
@@ -117,14 +139,15 @@ func (e *Escalator) Tick(ctx context.Context, now time.Time) (TickResult, error)
 type candidateQuery struct {
 	sql  string
 	args []any
+	lock int64 // the advisory lock of the worker's share
 }
 
 // candidates builds the query of the due (ticket, due_at, stage) not yet claimed. A ticket's stage is the
 // latest whose bound its due_at is below: breached below now; a window's stage below the instant by which
 // its time of office work has elapsed from now (so due_at < bound exactly when the working time left,
 // Deadlines.WorkingHoursBetween(now, due_at), is at most the window's).
-func (e *Escalator) candidates(d ticketing.Deadlines, now time.Time, office bool) candidateQuery {
-	args := []any{now, stageNames(), office}
+func (e *Escalator) candidates(d ticketing.Deadlines, now time.Time, office bool, worker int) candidateQuery {
+	args := []any{now, stageNames(), office, e.cfg.Workers, worker}
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -144,13 +167,14 @@ func (e *Escalator) candidates(d ticketing.Deadlines, now time.Time, office bool
 		FROM tickets t
 		WHERE t.is_open AND t.due_at < ` + upper + `
 			AND (t.due_at < $1 OR ($3 AND t.department IS NOT NULL))
+			AND get_byte(uuid_send(t.id), 15) % $4 = $5
 	) c
 	WHERE NOT EXISTS (SELECT 1 FROM ticket_notices n
 		WHERE n.ticket_id = c.id AND n.due_at = c.due_at
 			AND array_position($2::text[], n.stage) >= array_position($2::text[], c.stage))
 	ORDER BY c.due_at, c.id
 	LIMIT ` + limit
-	return candidateQuery{sql: sql, args: args}
+	return candidateQuery{sql: sql, args: args, lock: tickLock + int64(worker)}
 }
 
 func stageNames() []string {
@@ -186,7 +210,7 @@ func (e *Escalator) tickBatch(ctx context.Context, d ticketing.Deadlines, sel ca
 	found := 0
 	batchRes := TickResult{Notices: map[Stage]int{}}
 	err := pgx.BeginFunc(ctx, e.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(tickLock)); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, sel.lock); err != nil {
 			return fmt.Errorf("tick lock: %w", err)
 		}
 		rows, err := tx.Query(ctx, sel.sql, sel.args...)
