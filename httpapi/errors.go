@@ -11,6 +11,7 @@ import (
 	"hotline/calls"
 	"hotline/queue"
 	"hotline/ticketing"
+	"hotline/ticketing/escalation"
 )
 
 // badRequest is a query or body the client must fix; its message says how.
@@ -64,6 +65,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusBadRequest, qe.Error())
 	case errors.Is(err, ticketing.ErrBadCursor):
 		writeError(w, http.StatusBadRequest, ticketing.ErrBadCursor.Error())
+	case errors.Is(err, escalation.ErrAcknowledged):
+		writeError(w, http.StatusConflict, err.Error())
+	case errors.Is(err, escalation.ErrNoNotice), errors.Is(err, escalation.ErrBadLink):
+		writeError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, escalation.ErrLinkExpired):
+		writeError(w, http.StatusGone, err.Error())
 	case errors.Is(err, ticketing.ErrNotFound):
 		writeError(w, http.StatusNotFound, err.Error())
 	case errors.Is(err, ticketing.ErrForbidden):

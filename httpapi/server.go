@@ -48,6 +48,8 @@ type Config struct {
 	Calls  Calls
 	Audio  Audio
 	Desk   Desk // nil: no queue endpoints
+	// Escalation serves the breach report and acknowledgements; nil: none.
+	Escalation Escalation
 	// Outbox lists and retries notifications (admins); nil: no notification endpoints.
 	Outbox Outbox
 	// Tickets serves the tickets and their reference data; nil: no ticket endpoints.
@@ -86,6 +88,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Outbox != nil {
 		s.notificationRoutes()
+	}
+	if cfg.Escalation != nil {
+		s.escalationRoutes()
 	}
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: see the API in the README")

@@ -15,6 +15,7 @@ import (
 	"hotline/notify"
 	"hotline/telephony"
 	"hotline/ticketing"
+	"hotline/ticketing/escalation"
 )
 
 // serveConfig is everything `hotline serve` reads from flags and the environment.
@@ -51,6 +52,7 @@ type serveConfig struct {
 	Jobs              []jobs.Spec
 	Retention         int // days
 	Notify            notify.Config
+	Escalation        escalation.Config
 	LogLevel          slog.Level
 	LogFormat         string
 }
@@ -98,6 +100,7 @@ func serveSettings() *settings {
 	s.add("", "HOTLINE_DEADLINE_RULE", "next_day", "how a ticket's term of N working days is counted: next_day (from the next working day, ends at closing time) or office_hours")
 	s.add("", "HOTLINE_OFFICE_HOURS", "07:30-11:30,13:30-17:00", "office hours of the working days, in Asia/Ho_Chi_Minh")
 	jobSettings(s)
+	escalationSettings(s)
 	s.add("", "HOTLINE_NOTIFY_MAX_ATTEMPTS", "12", "delivery attempts of a notification before it is dead (listed for admins)")
 	s.add("", "HOTLINE_SMTP_URL", "", "mail server for e-mail notifications: smtp://user:pass@host:587 (STARTTLS) or smtps://…; empty: no e-mail")
 	s.add("", "HOTLINE_MAIL_FROM", "", "sender of e-mail notifications, e.g. \"Đường dây nóng <hotline@so.gov.vn>\"")
@@ -202,6 +205,9 @@ func readServeConfig(s *settings) (serveConfig, error) {
 	if c.Retention, err = s.integer("HOTLINE_RECORDING_RETENTION", 1, 36500); err != nil {
 		return c, err
 	}
+	if c.Escalation, err = readEscalation(s, c.Deadlines, c.HTTP); err != nil {
+		return c, err
+	}
 	if c.Notify.MaxAttempts, err = s.integer("HOTLINE_NOTIFY_MAX_ATTEMPTS", 1, 100); err != nil {
 		return c, err
 	}
@@ -276,4 +282,40 @@ func newLogger(level slog.Level, format string) *slog.Logger {
 func validPort(p string) bool {
 	n, err := strconv.Atoi(p)
 	return err == nil && n > 0 && n < 65536
+}
+
+// escalationSettings declares who gets reminders and breach notices, and when.
+func escalationSettings(s *settings) {
+	s.add("", "HOTLINE_REMINDER_STAGES", escalation.DefaultStagesSpec, "working time left when a department is reminded: due_soon=…,due_hours=… (d: office days, h: hours)")
+	s.add("", "HOTLINE_SUPERVISOR_EMAIL", "", "supervisors' e-mails (comma-separated): breach notices and the daily report")
+	s.add("", "HOTLINE_SUPERVISOR_WEBHOOK", "", "supervisors' webhook URL: breach notices and the daily report")
+	s.add("", "HOTLINE_SUPERVISOR_WEBHOOK_SECRET", "", "HMAC key of the supervisors' webhook signature")
+	s.add("", "HOTLINE_PUBLIC_URL", "", "where links in notices point (ack links); empty: http:// + the HTTP address")
+}
+
+// readEscalation reads the escalation settings; httpAddr makes the default public URL.
+func readEscalation(s *settings, d ticketing.Deadlines, httpAddr string) (escalation.Config, error) {
+	c := escalation.Config{Deadlines: d, SupervisorWebhook: s.str("HOTLINE_SUPERVISOR_WEBHOOK"),
+		SupervisorWebhookSecret: s.str("HOTLINE_SUPERVISOR_WEBHOOK_SECRET"), PublicURL: s.str("HOTLINE_PUBLIC_URL")}
+	c.Deadlines.Calendar = nil // from the holidays table, at each tick
+	var err error
+	if c.Windows, err = escalation.ParseStages(s.str("HOTLINE_REMINDER_STAGES"), d.Hours); err != nil {
+		return c, badValue{s.get("HOTLINE_REMINDER_STAGES"), "due_soon=TIME,due_hours=TIME with TIME like 1d, 2h or 30m, the later stage shorter"}
+	}
+	if c.SupervisorEmails, err = escalation.ParseEmails(s.str("HOTLINE_SUPERVISOR_EMAIL")); err != nil {
+		return c, badValue{s.get("HOTLINE_SUPERVISOR_EMAIL"), "e-mail addresses separated by commas"}
+	}
+	if c.SupervisorWebhook != "" && !strings.HasPrefix(c.SupervisorWebhook, "http://") && !strings.HasPrefix(c.SupervisorWebhook, "https://") {
+		return c, badValue{s.get("HOTLINE_SUPERVISOR_WEBHOOK"), "an http or https URL"}
+	}
+	if c.PublicURL == "" {
+		host, port, _ := net.SplitHostPort(httpAddr)
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = hostname()
+		}
+		c.PublicURL = "http://" + net.JoinHostPort(host, port)
+	} else if !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
+		return c, badValue{s.get("HOTLINE_PUBLIC_URL"), "an http or https URL such as https://hotline.so.gov.vn"}
+	}
+	return c, nil
 }

@@ -14,6 +14,7 @@ import (
 	"hotline/calls"
 	"hotline/jobs"
 	"hotline/recordings"
+	"hotline/ticketing/escalation"
 	"hotline/ticketing/ticketpg"
 )
 
@@ -22,16 +23,21 @@ import (
 
 // jobSettings declares the schedules, shared by serve and `hotline jobs`.
 func jobSettings(s *settings) {
+	s.add("", "HOTLINE_REMINDER_SCHEDULE", "@every 1m", "how often tickets near or past their deadline are looked at for reminders (cron, Asia/Ho_Chi_Minh)")
+	s.add("", "HOTLINE_REPORT_SCHEDULE", "30 7 * * *", "when the daily breach report is sent to supervisors (cron, Asia/Ho_Chi_Minh)")
 	s.add("", "HOTLINE_RETENTION_SCHEDULE", "0 2 * * *", "when recordings past HOTLINE_RECORDING_RETENTION are deleted (cron, Asia/Ho_Chi_Minh)")
 	s.add("", "HOTLINE_RECORDING_RETENTION", "365", "days a recording's audio is kept, unless on legal hold or linked to an open ticket")
 	s.add("", "HOTLINE_PURGE_SCHEDULE", "0 3 * * *", "when Idempotency-Keys older than a day are deleted (cron, Asia/Ho_Chi_Minh)")
 }
 
-var scheduleSettings = []string{"HOTLINE_RETENTION_SCHEDULE", "HOTLINE_PURGE_SCHEDULE"}
+var scheduleSettings = []string{"HOTLINE_REMINDER_SCHEDULE", "HOTLINE_REPORT_SCHEDULE", "HOTLINE_RETENTION_SCHEDULE",
+	"HOTLINE_PURGE_SCHEDULE"}
 
 // jobSpecs are the jobs with the schedules the settings give.
 func jobSpecs(s *settings) []jobs.Spec {
 	return []jobs.Spec{
+		{Name: "reminders", Schedule: s.str("HOTLINE_REMINDER_SCHEDULE")},
+		{Name: "breach_report", Schedule: s.str("HOTLINE_REPORT_SCHEDULE")},
 		{Name: "recording_retention", Schedule: s.str("HOTLINE_RETENTION_SCHEDULE")},
 		{Name: "purge_idempotency_keys", Schedule: s.str("HOTLINE_PURGE_SCHEDULE")},
 	}
@@ -49,6 +55,7 @@ func checkSchedules(s *settings) error {
 
 // jobParts is what the jobs work on.
 type jobParts struct {
+	escalator *escalation.Escalator
 	tickets   *ticketpg.Store
 	calls     *calls.Store
 	audio     *recordings.Writer
@@ -62,6 +69,8 @@ func newScheduler(pool *pgxpool.Pool, node string, specs []jobs.Spec, p jobParts
 		return nil, err
 	}
 	funcs := map[string]jobs.Func{
+		"reminders":           p.escalator.Reminders,
+		"breach_report":       p.escalator.DailyReport,
 		"recording_retention": p.retain,
 		"purge_idempotency_keys": func(ctx context.Context, now time.Time) (string, error) {
 			n, err := p.tickets.PurgeIdempotencyKeys(ctx, now.Add(-24*time.Hour))

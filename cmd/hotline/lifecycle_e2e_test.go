@@ -272,6 +272,9 @@ func TestBadSettingIsNamed(t *testing.T) {
 		{nil, "HOTLINE_HTTP_LISTEN=localhost:http", "HOTLINE_HTTP_LISTEN"},
 		{nil, "HOTLINE_DEADLINE_RULE=soon", "HOTLINE_DEADLINE_RULE"},
 		{nil, "HOTLINE_PURGE_SCHEDULE=sometimes", "HOTLINE_PURGE_SCHEDULE"},
+		{nil, "HOTLINE_REMINDER_STAGES=due_soon=soon", "HOTLINE_REMINDER_STAGES"},
+		{nil, "HOTLINE_PUBLIC_URL=hotline.vn", "HOTLINE_PUBLIC_URL"},
+		{nil, "HOTLINE_SMTP_URL=smtp://mail:25", "HOTLINE_MAIL_FROM"},
 		{nil, "HOTLINE_OFFICE_HOURS=17:00-07:30", "HOTLINE_OFFICE_HOURS"},
 		{[]string{"--no-such-flag"}, "", "no-such-flag"},
 	}

@@ -42,6 +42,8 @@ var verbs = []verb{
 		referenceSettings("holiday", "list", [2]string{"year", "only this year, with the law's holidays"}), runHolidayList},
 	{"holiday remove", "hotline holiday remove --date YYYY-MM-DD", "remove a day added with holiday add",
 		referenceSettings("holiday", "remove", [2]string{"date", "the day to remove, YYYY-MM-DD"}), runHolidayRemove},
+	{"report breaches", "hotline report breaches [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format text|json|csv|html]",
+		"the breach report of a period, to stdout", reportSettings, runReportBreaches},
 	{"jobs", "hotline jobs", "list the scheduled jobs: last and next runs", jobsVerbSettings, runJobs},
 	{"token create", `hotline token create --role operator|supervisor|admin --name "…" [--operator EXT]`,
 		"make an HTTP API token (printed once)", tokenSettings("create", "name", "role", "operator"), runTokenCreate},

@@ -25,6 +25,7 @@ import (
 	"hotline/telephony"
 	"hotline/telephony/media"
 	"hotline/telephony/prompts"
+	"hotline/ticketing/escalation"
 	"hotline/ticketing/ticketpg"
 )
 
@@ -118,14 +119,21 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		return fmt.Errorf("listen http %s: %w (set HOTLINE_HTTP_LISTEN to a free address)", cfg.HTTP, err)
 	}
 	tickets := ticketpg.New(db.pool, cfg.Deadlines)
+	cfg.Escalation.Log = log
+	esc, err := escalation.New(db.pool, cfg.Escalation)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	api := httpapi.New(httpapi.Config{
-		Tokens:  tokens.New(db.pool),
-		Tickets: tickets,
-		Outbox:  notify.NewOutbox(db.pool),
-		Calls:   store,
-		Audio:   writer,
-		Desk:    deskAPI{Store: desk, flow: flow, dispatcher: dispatcher},
-		Metrics: metrics(registry, sip, engine, dispatcher, desk, journal),
+		Tokens:     tokens.New(db.pool),
+		Tickets:    tickets,
+		Outbox:     notify.NewOutbox(db.pool),
+		Escalation: esc,
+		Calls:      store,
+		Audio:      writer,
+		Desk:       deskAPI{Store: desk, flow: flow, dispatcher: dispatcher},
+		Metrics:    metrics(registry, sip, engine, dispatcher, desk, journal),
 		Parts: []httpapi.Part{
 			{Name: "sip", Check: func(context.Context) error {
 				if !sip.Up() {
@@ -149,7 +157,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		_ = api.Shutdown(context.Background())
 		return err
 	}
-	sched, err := newScheduler(db.pool, cfg.NodeID, cfg.Jobs, jobParts{tickets: tickets, calls: store, audio: writer, retention: cfg.Retention}, log)
+	sched, err := newScheduler(db.pool, cfg.NodeID, cfg.Jobs, jobParts{escalator: esc, tickets: tickets, calls: store, audio: writer, retention: cfg.Retention}, log)
 	if err == nil {
 		err = sched.Start(ctx)
 	}
