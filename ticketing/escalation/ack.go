@@ -9,7 +9,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -112,7 +111,7 @@ func signLink(key []byte, l link) string {
 // parseLink checks token's MAC with key and returns what it says; ErrBadLink when it was not made with
 // key or was altered, ErrLinkExpired past its expiry at now.
 func parseLink(key []byte, token string, now time.Time) (link, error) {
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimSpace(token))
+	b, err := base64.RawURLEncoding.Strict().DecodeString(token)
 	if err != nil || len(b) != payloadLen+macLen || b[0] != linkVersion {
 		return link{}, ErrBadLink
 	}
