@@ -64,7 +64,9 @@
 // resolved on time and late, open and overdue, the on-time rate, the median resolution time in working
 // hours, extensions granted, notices queued and acknowledged; then the breached tickets with how late they
 // are (see [Row] for each figure's definition). [WriteJSON], [WriteCSV], [WriteHTML] (one printable page
-// with an inline SVG chart) and [WriteText] render it. [Escalator.DailyReport] is the job that queues the
+// with an inline SVG chart) and [WriteText] render it; [ParsePeriod] and [ParseFormat] read --from, --to
+// and --format (?from=, ?to=, ?format=) alike for the CLI and the API, and [Write] renders the chosen
+// format. [Escalator.DailyReport] is the job that queues the
 // previous day's report to the supervisors once per day.
 //
 // # Concurrency and lifecycle

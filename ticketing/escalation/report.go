@@ -122,9 +122,10 @@ func round(v float64, places int) float64 {
 
 // Report computes the breach report of the period [from, to) at now (see Report and Row for what each
 // figure counts). Working time is counted on the calendar of the holidays table (or Config.Deadlines').
+// A period that does not end after it begins is a *ticketing.QueryError (HTTP 400); see ParsePeriod.
 func (e *Escalator) Report(ctx context.Context, from, to, now time.Time) (Report, error) {
 	if !to.After(from) {
-		return Report{}, ticketing.Invalid("to", "must be after from")
+		return Report{}, &ticketing.QueryError{Param: "to", Msg: "must be after from"}
 	}
 	zone := e.cfg.Deadlines.Zone
 	rep := Report{From: from.In(zone), To: to.In(zone), At: now.In(zone),

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"hotline/ticketing"
 )
 
 // WriteJSON writes the report as indented JSON (the shape of Report's JSON tags; times RFC 3339 with
@@ -202,4 +204,97 @@ func writeColumns(b *strings.Builder, cells [][]string) {
 		}
 		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
+}
+
+// Format is a rendering of the report: json, csv or html (and text, for e-mail).
+type Format string
+
+// The formats.
+const (
+	FormatJSON Format = "json"
+	FormatCSV  Format = "csv"
+	FormatHTML Format = "html"
+	FormatText Format = "text"
+)
+
+// ParseFormat reads ?format= or --format: json (the default, for ""), csv, html or text. The error is a
+// *ticketing.QueryError (HTTP 400) on "format".
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case "":
+		return FormatJSON, nil
+	case FormatJSON, FormatCSV, FormatHTML, FormatText:
+		return f, nil
+	}
+	return "", &ticketing.QueryError{Param: "format", Msg: "must be json, csv, html or text"}
+}
+
+// ContentType is the format's media type, for the HTTP answer.
+func (f Format) ContentType() string {
+	switch f {
+	case FormatCSV:
+		return "text/csv; charset=utf-8"
+	case FormatHTML:
+		return "text/html; charset=utf-8"
+	case FormatText:
+		return "text/plain; charset=utf-8"
+	}
+	return "application/json"
+}
+
+// Write renders r in format f.
+func Write(w io.Writer, r Report, f Format) error {
+	switch f {
+	case FormatCSV:
+		return WriteCSV(w, r)
+	case FormatHTML:
+		return WriteHTML(w, r)
+	case FormatText:
+		return WriteText(w, r)
+	}
+	return WriteJSON(w, r)
+}
+
+// maxPeriod bounds a report's period.
+const maxPeriod = 400 * 24 * time.Hour
+
+// ParsePeriod reads a report's period as the CLI (--from, --to) and the API (?from=, ?to=) take it, in
+// Asia/Ho_Chi_Minh: a date YYYY-MM-DD (from: its start; to: the day is included, so the period ends at
+// the next midnight) or an RFC 3339 time (to: excluded). Without to, the period ends at the end of today
+// (at now); without from, it starts 7 days before its end. At most 400 days. The error is a
+// *ticketing.QueryError (HTTP 400) naming from or to.
+func ParsePeriod(from, to string, now time.Time) (time.Time, time.Time, error) {
+	zone := ticketing.Zone()
+	read := func(param, s string, end bool) (time.Time, error) {
+		if d, err := time.ParseInLocation(time.DateOnly, s, zone); err == nil {
+			if end {
+				d = d.AddDate(0, 0, 1)
+			}
+			return d, nil
+		}
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return t.In(zone), nil
+		}
+		return time.Time{}, &ticketing.QueryError{Param: param, Msg: "must be a date YYYY-MM-DD or a time such as 2026-03-01T07:30:00+07:00"}
+	}
+	var f, t time.Time
+	var err error
+	if to == "" {
+		n := now.In(zone)
+		t = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, zone).AddDate(0, 0, 1)
+	} else if t, err = read("to", to, true); err != nil {
+		return f, t, err
+	}
+	if from == "" {
+		f = t.AddDate(0, 0, -7)
+	} else if f, err = read("from", from, false); err != nil {
+		return f, t, err
+	}
+	if !t.After(f) {
+		return f, t, &ticketing.QueryError{Param: "to", Msg: "must be after from"}
+	}
+	if t.Sub(f) > maxPeriod {
+		return f, t, &ticketing.QueryError{Param: "from", Msg: "is more than 400 days before to: ask for a shorter period"}
+	}
+	return f, t, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -297,5 +298,50 @@ func TestDailyReportIsQueuedOncePerDay(t *testing.T) {
 	cfg.SupervisorEmails, cfg.SupervisorWebhook, cfg.SupervisorWebhookSecret = nil, "", ""
 	if sum, err := newEscalator(t, pool, cfg).DailyReport(ctx, mar(8, 7, 30)); err != nil || !strings.Contains(sum, "no supervisors") {
 		t.Errorf("without supervisors: %q, %v", sum, err)
+	}
+}
+
+func TestParsePeriodAndFormat(t *testing.T) {
+	t.Parallel()
+	now := mar(7, 10, 0)
+	cases := []struct {
+		from, to         string
+		wantFrom, wantTo time.Time
+		bad              string
+	}{
+		{"", "", mar(1, 0, 0), mar(8, 0, 0), ""},
+		{"2026-03-02", "2026-03-06", mar(2, 0, 0), mar(7, 0, 0), ""},
+		{"2026-03-02", "", mar(2, 0, 0), mar(8, 0, 0), ""},
+		{"", "2026-03-06", feb(28, 0, 0), mar(7, 0, 0), ""},
+		{"2026-03-02T07:30:00+07:00", "2026-03-02T01:00:00Z", mar(2, 7, 30), mar(2, 8, 0), ""},
+		{"2026-03-06", "2026-03-02", time.Time{}, time.Time{}, "to"},
+		{"yesterday", "", time.Time{}, time.Time{}, "from"},
+		{"", "2026-13-01", time.Time{}, time.Time{}, "to"},
+		{"2025-01-01", "2026-03-06", time.Time{}, time.Time{}, "from"},
+	}
+	for _, c := range cases {
+		f, to, err := escalation.ParsePeriod(c.from, c.to, now)
+		if c.bad != "" {
+			var q *ticketing.QueryError
+			if !errors.As(err, &q) || q.Param != c.bad {
+				t.Errorf("%q–%q: %v, want an error on %s", c.from, c.to, err, c.bad)
+			}
+			continue
+		}
+		if err != nil || !f.Equal(c.wantFrom) || !to.Equal(c.wantTo) {
+			t.Errorf("%q–%q: %s–%s, %v; want %s–%s", c.from, c.to, f, to, err, c.wantFrom, c.wantTo)
+		}
+	}
+	for in, want := range map[string]escalation.Format{"": "json", "json": "json", "csv": "csv", "html": "html", "text": "text"} {
+		if f, err := escalation.ParseFormat(in); err != nil || f != want {
+			t.Errorf("ParseFormat(%q): %q, %v", in, f, err)
+		}
+	}
+	var q *ticketing.QueryError
+	if _, err := escalation.ParseFormat("pdf"); !errors.As(err, &q) || q.Param != "format" {
+		t.Errorf("ParseFormat(pdf): %v", err)
+	}
+	if escalation.FormatCSV.ContentType() != "text/csv; charset=utf-8" || escalation.FormatHTML.ContentType() != "text/html; charset=utf-8" {
+		t.Error("content types")
 	}
 }
