@@ -239,6 +239,7 @@ func (e *Escalator) notices(d ticketing.Deadlines, c due, key []byte, now time.T
 		return nil, err
 	}
 	var out []notify.Notification
+	bodies := map[string][]byte{}
 	for _, r := range e.recipients(c) {
 		n := notify.Notification{
 			Key: noticeKey(c, r.channel, r.target), Channel: r.channel, Target: r.target, Secret: r.secret,
@@ -260,12 +261,17 @@ func (e *Escalator) notices(d ticketing.Deadlines, c due, key []byte, now time.T
 			}
 			n.Body = body
 		case notify.Email:
-			data["Greeting"] = r.greeting
-			body, err := notify.Render(noticeBody, data)
-			if err != nil {
-				return nil, err
+			body, ok := bodies[r.greeting] // the supervisors share one text
+			if !ok {
+				data["Greeting"] = r.greeting
+				text, err := notify.Render(noticeBody, data)
+				if err != nil {
+					return nil, err
+				}
+				body = []byte(text)
+				bodies[r.greeting] = body
 			}
-			n.Subject, n.Body = subject, []byte(body)
+			n.Subject, n.Body = subject, body
 		}
 		out = append(out, n)
 	}
