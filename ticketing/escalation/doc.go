@@ -16,7 +16,9 @@
 // alone; one found past its deadline gets breached alone), never an earlier stage after a later one.
 // Department reminders are queued only while now is within office hours of a working day, and only for a
 // ticket that has a department: one due at night waits for the tick at 07:30. Breach notices go at once,
-// day or night. Resolved, closed, rejected and merged tickets get nothing.
+// day or night. Resolved, closed, rejected and merged tickets get nothing. An address the outbox refuses
+// (a department's malformed e-mail or webhook) is skipped with a Warn line; a department with no address
+// at all gets nothing, and its notice is still recorded (with 0 notifications), so it is not tried again.
 //
 // Stages are per effective deadline: a supervisor's extension, or a new field that counts the deadline
 // again, re-arms them for the new deadline (the old notices stay, with their acknowledgements). A ticket
@@ -27,11 +29,13 @@
 // [Escalator.Tick] claims each due (ticket, due_at, stage) with a row of ticket_notices (primary key
 // (ticket_id, due_at, stage), INSERT … ON CONFLICT DO NOTHING RETURNING) in the same transaction as the
 // notify.Enqueue of its notifications, so a crash leaves both or neither; any number of Escalators on any
-// nodes may tick at once, and restarts change nothing. Ticks also serialise on a transaction-scoped
-// advisory lock, so that two nodes do not work out the same batch; exactly once rests on the key alone.
+// nodes may tick at once, and restarts change nothing. Ticks also serialise on transaction-scoped
+// advisory locks, so that two nodes do not work out the same batch; exactly once rests on the key alone.
 // Every notification has its own idempotency key: event, ticket, stage, deadline, channel and a hash of
 // the address. Candidates are read through the partial index tickets_open_due_idx: open tickets past their
-// deadline or within the longest window, less those that have their notice; never all tickets.
+// deadline or within the longest window, less those that have their notice; never all tickets. A tick
+// runs Config.Workers transactions at once, each on its share of the tickets (by the last byte of the id)
+// under its own advisory lock.
 //
 // # Notices
 //
@@ -57,6 +61,7 @@
 //	ErrBadLink                         404   a token not made here, or altered
 //	ErrLinkExpired                     410
 //	*AcknowledgedError (ErrAcknowledged) 409 says when, by whom and how
+//	*ticketing.QueryError              400   the report's from, to or format
 //
 // # The breach report
 //
