@@ -178,8 +178,8 @@ type Config struct {
 	SupervisorWebhook       string
 	SupervisorWebhookSecret string
 	// PublicURL is where the hotline's links point (HOTLINE_PUBLIC_URL): ack links are
-	// PublicURL + "/ack/<token>". Required: an http or https URL (cmd defaults it to http:// + the HTTP
-	// address).
+	// PublicURL + "/ack/<token>". An http or https URL (cmd defaults it to http:// + the HTTP address);
+	// needed by Tick, which refuses to queue notices without it, not by the report.
 	PublicURL string
 	// Batch is how many (ticket, stage) pairs one transaction of a tick claims and queues; a tick takes as
 	// many batches as there are due pairs. Default 500.
@@ -238,7 +238,7 @@ func (c Config) validate() error {
 			return fmt.Errorf("escalation: Windows (HOTLINE_REMINDER_STAGES): %s %s: want due_soon or due_hours with a time above zero", w.Stage, w.Left)
 		}
 	}
-	if !isHTTPURL(c.PublicURL) {
+	if c.PublicURL != "" && !isHTTPURL(c.PublicURL) {
 		return fmt.Errorf("escalation: PublicURL (HOTLINE_PUBLIC_URL) %q: want an http or https URL such as https://hotline.example.vn", c.PublicURL)
 	}
 	for _, e := range c.SupervisorEmails {

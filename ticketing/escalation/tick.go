@@ -88,6 +88,9 @@ func (e *Escalator) Reminders(ctx context.Context, now time.Time) (string, error
 func (e *Escalator) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 	now = now.Truncate(time.Microsecond)
 	res := TickResult{Notices: map[Stage]int{}}
+	if e.cfg.PublicURL == "" {
+		return res, errors.New("escalation: PublicURL (HOTLINE_PUBLIC_URL) is needed for the ack links of notices")
+	}
 	d, err := e.deadlines(ctx, e.db)
 	if err != nil {
 		return res, err

@@ -62,7 +62,6 @@ func TestConfigNamesTheBadSetting(t *testing.T) {
 		cfg  escalation.Config
 		want string
 	}{
-		{escalation.Config{}, "HOTLINE_PUBLIC_URL"},
 		{escalation.Config{PublicURL: "hotline.example.vn"}, "HOTLINE_PUBLIC_URL"},
 		{escalation.Config{PublicURL: publicURL, SupervisorEmails: []string{"not an address"}}, "HOTLINE_SUPERVISOR_EMAIL"},
 		{escalation.Config{PublicURL: publicURL, SupervisorWebhook: "ftp://x"}, "HOTLINE_SUPERVISOR_WEBHOOK"},
@@ -74,6 +73,14 @@ func TestConfigNamesTheBadSetting(t *testing.T) {
 		if _, err := escalation.New(pool, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want an error naming %s", c.cfg, err, c.want)
 		}
+	}
+	// The report needs no public URL; ticks do.
+	noURL := newEscalator(t, pool, escalation.Config{})
+	if _, err := noURL.Report(ctx, mon(0, 0), mon(0, 0).AddDate(0, 0, 1), mon(9, 0)); err != nil {
+		t.Errorf("report without a public URL: %v", err)
+	}
+	if _, err := noURL.Tick(ctx, mon(9, 0)); err == nil || !strings.Contains(err.Error(), "HOTLINE_PUBLIC_URL") {
+		t.Errorf("tick without a public URL: %v", err)
 	}
 	emails, err := escalation.ParseEmails(" giamsat@so.gov.vn,, GiamSat@so.gov.vn , b@so.gov.vn")
 	if err != nil || !slices.Equal(emails, []string{"giamsat@so.gov.vn", "b@so.gov.vn"}) {
