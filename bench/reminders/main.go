@@ -5,7 +5,7 @@
 // checks that each due ticket got exactly one notice. The target: a tick with 1,000,000 open tickets
 // finishes in under 2 seconds.
 //
-//	go run ./bench/reminders [-tickets 1000000] [-days 400] [-db URL]
+//	go run ./bench/reminders [-tickets 1000000] [-days 400] [-workers N] [-db URL] [-cpuprofile FILE]
 //
 // Without -db it starts its own cluster under a temporary folder (the machine's PostgreSQL binaries) and
 // removes it after. With -db it fills that database's tickets (when it has fewer) and clears its
@@ -34,6 +34,7 @@ func main() {
 	n := flag.Int("tickets", 1_000_000, "open tickets in the table")
 	days := flag.Int("days", 400, "calendar days the deadlines are spread over, starting a day before the tick")
 	url := flag.String("db", "", "PostgreSQL URL; empty: a private cluster in a temporary folder")
+	flag.IntVar(&workers, "workers", 0, "transactions a tick runs at once (0: the default of escalation.Config)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the first tick to this file")
 	flag.Parse()
 	profile = *cpuprofile
@@ -42,6 +43,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// workers is escalation.Config.Workers.
+var workers int
 
 // profile is where the first tick's CPU profile goes ("": none).
 var profile string
@@ -91,7 +95,7 @@ func run(n, days int, url string) error {
 	e, err := escalation.New(pool, escalation.Config{
 		PublicURL:         "https://hotline.example.vn",
 		SupervisorEmails:  []string{"giamsat@so.gov.vn", "pho.giamdoc@so.gov.vn"},
-		SupervisorWebhook: "https://giamsat.example.vn/hook", SupervisorWebhookSecret: "s",
+		SupervisorWebhook: "https://giamsat.example.vn/hook", SupervisorWebhookSecret: "s", Workers: workers,
 	})
 	if err != nil {
 		return err
@@ -156,7 +160,7 @@ func run(n, days int, url string) error {
 
 // fill loads n open tickets with one INSERT … SELECT per 100,000: deadlines spread evenly from a day before
 // the tick over the given days, received three days before them, fifteen departments with e-mail, webhook
-// and head.
+// and head. Ids are UUIDv7 of the time of receipt, as the store makes them.
 func fill(ctx context.Context, pool *pgxpool.Pool, n, days int) error {
 	var have int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM tickets WHERE is_open`).Scan(&have); err != nil {
@@ -181,7 +185,9 @@ func fill(ctx context.Context, pool *pgxpool.Pool, n, days int) error {
 		_, err := pool.Exec(ctx, `
 INSERT INTO tickets (id, code, channel, field, department, status, received_at, term_days, deadline_at,
 	description, created_by, created_at, updated_at, search)
-SELECT gen_random_uuid(), 'PA-2025-' || lpad(g::text, 7, '0'), 'hotline', ($4::text[])[g % 15 + 1],
+SELECT (lpad(to_hex((extract(epoch FROM $3::timestamptz + g * $5::interval - interval '3 days') * 1000)::bigint), 12, '0')
+		|| '7' || substr(md5(g::text), 1, 3) || '8' || substr(md5(g::text), 4, 15))::uuid,
+	'PA-2025-' || lpad(g::text, 7, '0'), 'hotline', ($4::text[])[g % 15 + 1],
 	CASE WHEN g % 3 = 2 THEN NULL ELSE 'd-' || ($4::text[])[g % 15 + 1] END,
 	(ARRAY['assigned', 'in_progress', 'new'])[g % 3 + 1],
 	$3::timestamptz + g * $5::interval - interval '3 days', 3, $3::timestamptz + g * $5::interval,
