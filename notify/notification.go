@@ -71,8 +71,10 @@ const (
 	maxBody   = 1 << 20
 )
 
-// validate says which field makes n unsendable.
-func (n Notification) validate() error {
+// Validate says which field makes n unsendable: nil, or an error wrapping ErrInvalid that names the
+// field. Enqueue and EnqueueMany check it; a caller that would rather leave a bad notification out than
+// fail the whole batch checks it first.
+func (n Notification) Validate() error {
 	bad := func(field, format string, args ...any) error {
 		return fmt.Errorf("%w: %s: %s", ErrInvalid, field, fmt.Sprintf(format, args...))
 	}

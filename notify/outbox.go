@@ -15,8 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Querier is what Enqueue writes through: a pgx.Tx (to enqueue within the caller's transaction), a
-// connection or a pool.
+// Querier is what Enqueue and EnqueueMany write through: a pgx.Tx (to enqueue within the caller's
+// transaction), a connection or a pool.
 type Querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
@@ -24,34 +24,126 @@ type Querier interface {
 // wakeChannel is the LISTEN/NOTIFY channel on which Enqueue wakes the deliverers of every node.
 const wakeChannel = "hotline_notifications"
 
-// Enqueue writes n to the outbox, due at now. It returns false (and no error) when a notification
-// with n's key exists already. Within a transaction the row and the wake-up of the deliverers take
-// effect when it commits. A notification that cannot be sent as it is gives an error wrapping
-// ErrInvalid that names the field.
+// Enqueue writes n to the outbox, due at now: EnqueueMany of n alone. It returns false (and no error)
+// when a notification with n's key exists already. A notification that cannot be sent as it is gives an
+// error wrapping ErrInvalid that names the field.
 func Enqueue(ctx context.Context, q Querier, n Notification, now time.Time) (bool, error) {
-	if err := n.validate(); err != nil {
-		return false, err
-	}
-	var ticket *uuid.UUID
-	if n.TicketID != uuid.Nil {
-		ticket = &n.TicketID
-	}
-	id, err := uuid.NewV7()
-	if err != nil {
-		return false, fmt.Errorf("enqueue %s: %w", n.Key, err)
-	}
-	tag, err := q.Exec(ctx, `WITH ins AS (
-			INSERT INTO notifications (id, idempotency_key, channel, target, secret, subject, body, event,
-				ticket_id, stage, department, next_attempt_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
-			ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1)
-		SELECT pg_notify('`+wakeChannel+`', '') FROM ins`,
-		id, n.Key, n.Channel, n.Target, n.Secret, n.Subject, n.Body, n.Event, ticket, n.Stage, n.Department, now)
-	if err != nil {
-		return false, fmt.Errorf("enqueue %s: %w", n.Key, err)
-	}
-	return tag.RowsAffected() == 1, nil
+	queued, err := EnqueueMany(ctx, q, []Notification{n}, now)
+	return queued == 1, err
 }
+
+// maxStatementBytes bounds the bodies one statement of EnqueueMany sends: a call with more is cut into
+// statements of at most this much (and one notification each, past it).
+const maxStatementBytes = 32 << 20
+
+// EnqueueMany writes ns to the outbox, due at now, with one INSERT (and one wake-up of the deliverers
+// when it queued anything), and returns how many it queued. A notification whose key the outbox has
+// already is left out, as is one whose key an earlier notification of ns has (the first is kept).
+//
+// If any of ns cannot be sent as it is, nothing is written and the error, wrapping ErrInvalid, names
+// it (its place in ns and its key) and the field. Within a transaction the rows and the wake-up take
+// effect when it commits. Without one, the rows are written all or none, except when their bodies
+// exceed 32 MiB: they then go in several statements (each all or none, each with its wake-up), so a
+// caller that needs them together passes a transaction.
+func EnqueueMany(ctx context.Context, q Querier, ns []Notification, now time.Time) (int, error) {
+	return enqueueMany(ctx, q, ns, now, maxStatementBytes)
+}
+
+// enqueueMany is EnqueueMany with the statements' size bound as a parameter.
+func enqueueMany(ctx context.Context, q Querier, ns []Notification, now time.Time, maxBytes int) (int, error) {
+	for i := range ns {
+		if err := ns[i].Validate(); err != nil {
+			return 0, fmt.Errorf("enqueue notification %d of %d (key %q): %w", i+1, len(ns), ns[i].Key, err)
+		}
+	}
+	var rows outboxRows
+	queued := 0
+	flush := func() error {
+		if rows.len() == 0 {
+			return nil
+		}
+		tag, err := q.Exec(ctx, enqueueSQL, rows.args(now)...)
+		if err != nil {
+			if rows.len() == 1 {
+				return fmt.Errorf("enqueue %s: %w", rows.keys[0], err)
+			}
+			return fmt.Errorf("enqueue %d notifications (%s … %s): %w", rows.len(), rows.keys[0],
+				rows.keys[rows.len()-1], err)
+		}
+		queued += int(tag.RowsAffected())
+		rows.reset()
+		return nil
+	}
+	seen := make(map[string]struct{}, len(ns))
+	for _, n := range ns {
+		if _, dup := seen[n.Key]; dup {
+			continue
+		}
+		seen[n.Key] = struct{}{}
+		if rows.len() > 0 && rows.bytes+len(n.Body) > maxBytes {
+			if err := flush(); err != nil {
+				return queued, err
+			}
+		}
+		id, err := uuid.NewV7()
+		if err != nil {
+			return queued, fmt.Errorf("enqueue %s: %w", n.Key, err)
+		}
+		rows.add(id, n)
+	}
+	if err := flush(); err != nil {
+		return queued, err
+	}
+	return queued, nil
+}
+
+// enqueueSQL inserts the rows of the arrays $1…$11, due and created at $12, and wakes the deliverers
+// once if it inserted any. Its command tag counts the rows inserted (one result row each).
+const enqueueSQL = `WITH ins AS (
+	INSERT INTO notifications (id, idempotency_key, channel, target, secret, subject, body, event, ticket_id,
+		stage, department, next_attempt_at, created_at)
+	SELECT x.id, x.idempotency_key, x.channel, x.target, x.secret, x.subject, x.body, x.event,
+		nullif(x.ticket_id, '00000000-0000-0000-0000-000000000000'), x.stage, x.department, $12, $12
+	FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[],
+		$8::text[], $9::uuid[], $10::text[], $11::text[])
+		AS x(id, idempotency_key, channel, target, secret, subject, body, event, ticket_id, stage, department)
+	ON CONFLICT (idempotency_key) DO NOTHING
+	RETURNING 1)
+SELECT CASE WHEN row_number() OVER () = 1 THEN pg_notify('` + wakeChannel + `', '') END FROM ins`
+
+// outboxRows are the columns of one statement of EnqueueMany, as arrays.
+type outboxRows struct {
+	ids                                                []uuid.UUID
+	keys, channels, targets, secrets, subjects, events []string
+	bodies                                             [][]byte
+	tickets                                            []uuid.UUID // uuid.Nil: none
+	stages, departments                                []string
+	bytes                                              int // of the bodies
+}
+
+func (r *outboxRows) len() int { return len(r.ids) }
+
+func (r *outboxRows) add(id uuid.UUID, n Notification) {
+	r.ids = append(r.ids, id)
+	r.keys = append(r.keys, n.Key)
+	r.channels = append(r.channels, string(n.Channel))
+	r.targets = append(r.targets, n.Target)
+	r.secrets = append(r.secrets, n.Secret)
+	r.subjects = append(r.subjects, n.Subject)
+	r.bodies = append(r.bodies, n.Body)
+	r.events = append(r.events, n.Event)
+	r.tickets = append(r.tickets, n.TicketID)
+	r.stages = append(r.stages, n.Stage)
+	r.departments = append(r.departments, n.Department)
+	r.bytes += len(n.Body)
+}
+
+func (r *outboxRows) args(now time.Time) []any {
+	return []any{r.ids, r.keys, r.channels, r.targets, r.secrets, r.subjects, r.bodies, r.events, r.tickets,
+		r.stages, r.departments, now}
+}
+
+func (r *outboxRows) reset() { *r = outboxRows{} }
 
 // Outbox reads and changes the outbox for admins.
 type Outbox struct {

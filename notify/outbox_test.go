@@ -223,3 +223,231 @@ func TestListPagesNewestFirst(t *testing.T) {
 		t.Errorf("bad cursor: %v", err)
 	}
 }
+
+// outboxBodies returns the bodies of the outbox (as db sees it) by key.
+func outboxBodies(t *testing.T, db notify.Querier) map[string]string {
+	t.Helper()
+	q, ok := db.(interface {
+		Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	})
+	if !ok {
+		t.Fatalf("%T cannot query", db)
+	}
+	rows, err := q.Query(context.Background(), `SELECT idempotency_key, body FROM notifications`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for rows.Next() {
+		var k string
+		var b []byte
+		if err := rows.Scan(&k, &b); err != nil {
+			t.Fatal(err)
+		}
+		out[k] = string(b)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// withBody returns n with a body of its own, so that a test can tell which of two with a key was kept.
+func withBody(n notify.Notification, body string) notify.Notification {
+	n.Body = []byte(body)
+	return n
+}
+
+func TestEnqueueManyKeepsTheFirstOfEachKey(t *testing.T) {
+	t.Parallel()
+	pool := setup(t)
+	ctx := context.Background()
+	hook := "http://127.0.0.1:9/hook"
+	enqueue(t, pool, withBody(webhook("old", hook, ""), `{"n":"old, kept"}`), t0)
+
+	queued, err := notify.EnqueueMany(ctx, pool, []notify.Notification{
+		withBody(webhook("a", hook, ""), `{"n":"a, first"}`),
+		withBody(webhook("old", hook, ""), `{"n":"old, again"}`),
+		withBody(webhook("b", hook, "s"), `{"n":"b"}`),
+		withBody(webhook("a", hook, ""), `{"n":"a, second"}`),
+		vietnameseMail(t, "mail", "xd@so.gov.vn"),
+	}, t0.Add(time.Minute))
+	if err != nil || queued != 3 {
+		t.Fatalf("EnqueueMany: %d queued, %v; want 3 (a, b, mail)", queued, err)
+	}
+	got := outboxBodies(t, pool)
+	want := map[string]string{"old": `{"n":"old, kept"}`, "a": `{"n":"a, first"}`, "b": `{"n":"b"}`,
+		"mail": string(vietnameseMail(t, "mail", "xd@so.gov.vn").Body)}
+	if len(got) != len(want) {
+		t.Errorf("outbox %v", got)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: body %q, want %q", k, got[k], w)
+		}
+	}
+	// Every column, as Enqueue writes it.
+	b := entry(t, pool, "b")
+	if b.State != notify.Pending || b.Channel != notify.Webhook || b.Target != hook || b.Event != "ticket.reminder" ||
+		b.TicketID != webhook("b", hook, "").TicketID || b.Stage != "due_soon" || b.Department != "xd" ||
+		!b.NextAttemptAt.Equal(t0.Add(time.Minute)) || !b.CreatedAt.Equal(t0.Add(time.Minute)) {
+		t.Errorf("b: %+v", b)
+	}
+	var secret string
+	if err := pool.QueryRow(ctx, `SELECT secret FROM notifications WHERE idempotency_key = 'b'`).Scan(&secret); err != nil || secret != "s" {
+		t.Errorf("b's secret %q, %v", secret, err)
+	}
+	m := entry(t, pool, "mail")
+	if m.Channel != notify.Email || m.Subject != vietnameseMail(t, "mail", "xd@so.gov.vn").Subject || m.TicketID != uuid.Nil {
+		t.Errorf("mail: %+v", m)
+	}
+
+	// All of them again: nothing.
+	if queued, err := notify.EnqueueMany(ctx, pool, []notify.Notification{webhook("a", hook, ""), webhook("b", hook, "")}, t0); err != nil || queued != 0 {
+		t.Errorf("again: %d, %v", queued, err)
+	}
+	// None: nothing, no error.
+	if queued, err := notify.EnqueueMany(ctx, pool, nil, t0); err != nil || queued != 0 {
+		t.Errorf("none: %d, %v", queued, err)
+	}
+}
+
+func TestEnqueueManyRejectsTheWholeBatchNamingTheBadOne(t *testing.T) {
+	t.Parallel()
+	pool := setup(t)
+	hook := "http://127.0.0.1:9/hook"
+	bad := webhook("bad:target", "so-xd.example.vn/hook", "")
+	_, err := notify.EnqueueMany(context.Background(), pool, []notify.Notification{
+		webhook("a", hook, ""), webhook("b", hook, ""), bad, webhook("c", hook, ""),
+	}, t0)
+	if !errors.Is(err, notify.ErrInvalid) {
+		t.Fatalf("error %v, want ErrInvalid", err)
+	}
+	for _, s := range []string{"notification 3 of 4", `"bad:target"`, "Target", "so-xd.example.vn/hook"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not say %q", err, s)
+		}
+	}
+	if got := outboxBodies(t, pool); len(got) != 0 {
+		t.Errorf("queued %v", got)
+	}
+}
+
+func TestEnqueueManyInTheCallersTransaction(t *testing.T) {
+	t.Parallel()
+	pool := setup(t)
+	ctx := context.Background()
+	hook := "http://127.0.0.1:9/hook"
+	batch := []notify.Notification{webhook("a", hook, ""), webhook("b", hook, ""), vietnameseMail(t, "c", "xd@so.gov.vn")}
+
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if queued, err := notify.EnqueueMany(ctx, tx, batch, t0); err != nil || queued != 3 {
+			t.Errorf("in the transaction: %d, %v", queued, err)
+		}
+		if got := outboxBodies(t, tx); len(got) != 3 {
+			t.Errorf("seen in the transaction: %v", got)
+		}
+		return errors.New("the ticket update failed")
+	})
+	if err == nil {
+		t.Fatal("want the transaction's error")
+	}
+	if got := outboxBodies(t, pool); len(got) != 0 {
+		t.Errorf("after a rollback: %v", got)
+	}
+
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		queued, err := notify.EnqueueMany(ctx, tx, batch, t0)
+		if err == nil && queued != 3 {
+			err = fmt.Errorf("queued %d", queued)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := outboxBodies(t, pool); len(got) != 3 {
+		t.Errorf("after a commit: %v", got)
+	}
+}
+
+// listen returns a connection listening on the outbox's wake-up channel, and a function that says how
+// many wake-ups arrived since the last call: it sends a marker of its own and counts what comes before it
+// (notifications arrive in the order of the commits, so no waiting on a timer is needed).
+func listen(t *testing.T, pool *pgxpool.Pool) func() int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.ConnectConfig(ctx, pool.Config().ConnConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	if _, err := conn.Exec(ctx, "LISTEN hotline_notifications"); err != nil {
+		t.Fatal(err)
+	}
+	return func() int {
+		t.Helper()
+		if _, err := pool.Exec(ctx, `SELECT pg_notify('hotline_notifications', 'marker')`); err != nil {
+			t.Fatal(err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		n := 0
+		for {
+			msg, err := conn.WaitForNotification(wctx)
+			if err != nil {
+				t.Fatalf("waiting for the marker: %v", err)
+			}
+			if msg.Payload == "marker" {
+				return n
+			}
+			n++
+		}
+	}
+}
+
+func TestEnqueueManyWakesTheDeliverersOncePerCall(t *testing.T) {
+	t.Parallel()
+	pool := setup(t)
+	ctx := context.Background()
+	wakeUps := listen(t, pool)
+	hook := "http://127.0.0.1:9/hook"
+	many := func(prefix string, n int) []notify.Notification {
+		var ns []notify.Notification
+		for i := range n {
+			ns = append(ns, webhook(fmt.Sprintf("%s%d", prefix, i), hook, ""))
+		}
+		return ns
+	}
+
+	if queued, err := notify.EnqueueMany(ctx, pool, many("a", 50), t0); err != nil || queued != 50 {
+		t.Fatalf("%d, %v", queued, err)
+	}
+	if n := wakeUps(); n != 1 {
+		t.Errorf("50 queued: %d wake-ups, want 1", n)
+	}
+	if queued, err := notify.EnqueueMany(ctx, pool, many("a", 50), t0); err != nil || queued != 0 {
+		t.Fatalf("%d, %v", queued, err)
+	}
+	if n := wakeUps(); n != 0 {
+		t.Errorf("nothing queued: %d wake-ups, want 0", n)
+	}
+	// Cut into statements (here of at most 3 bodies each) within a transaction: one wake-up, at the commit.
+	body := len(webhook("x", hook, "").Body)
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		queued, err := notify.EnqueueChunked(ctx, tx, append(many("b", 10), many("a", 5)...), t0, 3*body)
+		if err == nil && queued != 10 {
+			err = fmt.Errorf("queued %d, want 10", queued)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := wakeUps(); n != 1 {
+		t.Errorf("10 queued in 5 statements of a transaction: %d wake-ups, want 1", n)
+	}
+	if got := outboxBodies(t, pool); len(got) != 60 {
+		t.Errorf("%d rows, want 60", len(got))
+	}
+}
