@@ -9,9 +9,12 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -147,6 +150,7 @@ func sharedServer() (server, error) {
 }
 
 func startCluster() (server, error) {
+	reapOrphans()
 	// os.MkdirTemp keeps the path short: the socket path is limited.
 	dir, err := os.MkdirTemp("", "hotline-pg-")
 	if err != nil {
@@ -165,7 +169,70 @@ func startCluster() (server, error) {
 		return server{}, errors.Join(fmt.Errorf("throwaway cluster (or set %s): %w", EnvURL, err), os.RemoveAll(dir))
 	}
 	cluster, clusterIn = c, dir
+	// The owner's PID lets a later test binary stop this cluster if this one is killed (a -timeout, ^C)
+	// before Main stops it.
+	_ = os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644)
 	return server{admin: c.URLFor("postgres")}, nil
+}
+
+// ownerFile holds the PID of the test binary that started a throwaway cluster.
+const ownerFile = "owner.pid"
+
+// reapOrphans stops the throwaway clusters whose test binary is gone (killed before Main could stop
+// them) and removes their folders. Only clusters this package started are touched: folders named
+// hotline-pg-* holding an owner file, whose postmaster serves that very folder.
+func reapOrphans() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "hotline-pg-*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue
+		}
+		owner, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || alive(owner) {
+			continue
+		}
+		if pid, ok := postmasterOf(dir); ok {
+			_ = syscall.Kill(pid, syscall.SIGQUIT) // immediate shutdown: nothing in it is worth keeping
+			for i := 0; i < 100 && alive(pid); i++ {
+				time.Sleep(100 * time.Millisecond)
+			}
+			if alive(pid) {
+				continue
+			}
+		}
+		_ = os.RemoveAll(dir)
+	}
+}
+
+// alive tells whether a process runs (zombies aside).
+func alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// The state follows the command name in parentheses: Z is a zombie, X dead.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i > 0 && i+2 < len(s) && s[i+2] != 'Z' && s[i+2] != 'X'
+}
+
+// postmasterOf returns the PID of the postmaster serving the cluster under dir, if it runs.
+func postmasterOf(dir string) (int, bool) {
+	b, err := os.ReadFile(filepath.Join(dir, "pg", "postmaster.pid"))
+	if err != nil {
+		return 0, false
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || !alive(pid) {
+		return 0, false
+	}
+	cmd, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil || !strings.Contains(string(cmd), dir) {
+		return 0, false // the PID was reused by another process
+	}
+	return pid, true
 }
 
 func stopCluster() error {
