@@ -210,18 +210,21 @@ func (s *Store) SetHold(ctx context.Context, id uuid.UUID, hold bool, reason, by
 	return nil
 }
 
-// Expired returns recordings whose audio retention may delete: started before before, present, not on
-// legal hold, and not linked to an open ticket; oldest first.
-func (s *Store) Expired(ctx context.Context, before time.Time, limit int) ([]Recording, error) {
-	rows, err := s.db.Query(ctx, `SELECT r.id, r.call_id, r.kind, r.path, r.started_at, r.duration_ms, r.bytes,
-			r.sha256, r.repaired
-		FROM recordings r
-		WHERE r.deleted_at IS NULL AND NOT r.legal_hold AND r.started_at < $1
-		AND NOT EXISTS (SELECT 1 FROM ticket_calls tc JOIN tickets t ON t.id = tc.ticket_id
-			WHERE tc.call_id = r.call_id AND t.is_open)
-		ORDER BY r.started_at LIMIT $2`, before, limit)
+// Retire tombstones up to limit recordings whose audio retention may delete (started before before,
+// present, not on legal hold, not linked to an open ticket), oldest first, and returns them: the caller
+// then deletes their files. The check and the tombstone are one statement on locked rows, so a hold or a
+// link made meanwhile wins (SetHold then finds the audio gone and says so).
+func (s *Store) Retire(ctx context.Context, before time.Time, by, reason string, now time.Time, limit int) ([]Recording, error) {
+	rows, err := s.db.Query(ctx, `UPDATE recordings r SET deleted_at = $2, deleted_by = $3, deleted_reason = $4
+		WHERE r.id IN (SELECT id FROM recordings WHERE deleted_at IS NULL AND NOT legal_hold AND started_at < $1
+				ORDER BY started_at LIMIT $5 FOR UPDATE SKIP LOCKED)
+			AND r.deleted_at IS NULL AND NOT r.legal_hold
+			AND NOT EXISTS (SELECT 1 FROM ticket_calls tc JOIN tickets t ON t.id = tc.ticket_id
+				WHERE tc.call_id = r.call_id AND t.is_open)
+		RETURNING r.id, r.call_id, r.kind, r.path, r.started_at, r.duration_ms, r.bytes, r.sha256, r.repaired`,
+		before, now, by, reason, limit)
 	if err != nil {
-		return nil, fmt.Errorf("expired recordings: %w", err)
+		return nil, fmt.Errorf("retire recordings: %w", err)
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Recording, error) {
 		var r Recording
@@ -230,6 +233,16 @@ func (s *Store) Expired(ctx context.Context, before time.Time, limit int) ([]Rec
 		r.Duration = time.Duration(ms) * time.Millisecond
 		return r, err
 	})
+}
+
+// Retired returns the paths of recordings tombstoned by by since since: their files must be gone (a run
+// cut between the tombstone and the deletion leaves files the next run deletes).
+func (s *Store) Retired(ctx context.Context, by string, since time.Time) ([]string, error) {
+	rows, err := s.db.Query(ctx, `SELECT path FROM recordings WHERE deleted_by = $1 AND deleted_at >= $2`, by, since)
+	if err != nil {
+		return nil, fmt.Errorf("retired recordings: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
 // Tombstone marks a recording's audio deleted: the row stays, saying who, when and why.

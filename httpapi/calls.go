@@ -131,6 +131,10 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := calls.Filter{Operator: q.Get("operator"), Number: q.Get("number"), Cursor: q.Get("cursor")}
+	if err := numberSearch(r, f.Number); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var err error
 	if f.Limit, err = limit(q.Get("limit")); err != nil {
 		s.fail(w, r, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -85,6 +86,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusNotFound, "no call has this id")
 	case errors.Is(err, calls.ErrRecordingNotFound):
 		writeError(w, http.StatusNotFound, "no recording has this id")
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away: nobody reads an answer.
 	case databaseDown(err):
 		writeError(w, http.StatusServiceUnavailable, errDatabaseDown.Error())
 	default:
@@ -96,6 +99,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func databaseDown(err error) bool {
 	var ce *pgconn.ConnectError
 	var ne net.Error
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Connection exceptions (class 08) and a server shutting down or restarting (57P01–57P03).
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) ||
 		pgconn.SafeToRetry(err)
 }

@@ -126,10 +126,12 @@ func (s *Server) ackPage(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		note := ""
-		if err := r.ParseForm(); err == nil {
-			note = strings.TrimSpace(r.PostForm.Get("note"))
+		if err := r.ParseForm(); err != nil {
+			writeError(w, http.StatusRequestEntityTooLarge, "the form is larger than 64 KiB or malformed: send a shorter note")
+			return
 		}
+		// Browsers send line breaks as CR LF; the note's length counts them once.
+		note := strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get("note"), "\r\n", "\n"))
 		done, err := s.cfg.Escalation.AcknowledgeLink(r.Context(), token, note, now)
 		if err == nil {
 			page.Done = &done
@@ -146,8 +148,11 @@ func (s *Server) ackPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var acked *escalation.AcknowledgedError
+	var ve *ticketing.ValidationError
 	switch {
 	case page.Err == nil:
+	case errors.As(page.Err, &ve):
+		status = http.StatusUnprocessableEntity
 	case errors.Is(page.Err, escalation.ErrBadLink):
 		status = http.StatusNotFound
 	case errors.Is(page.Err, escalation.ErrLinkExpired):

@@ -116,6 +116,15 @@ func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
 }
 
+func (s *Server) getDepartment(w http.ResponseWriter, r *http.Request) {
+	d, err := s.cfg.Tickets.Department(r.Context(), r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toDepartmentJSON(d, who(r).Role.AtLeast(tokens.Admin)))
+}
+
 type departmentBody struct {
 	Code      *string `json:"code"`
 	Name      *string `json:"name"`
@@ -262,6 +271,7 @@ func (s *Server) referenceRoutes() {
 	s.route("GET /api/v1/fields", tokens.Operator, s.listFields)
 	s.route("PATCH /api/v1/fields/{code}", tokens.Admin, s.setField)
 	s.route("GET /api/v1/departments", tokens.Operator, s.listDepartments)
+	s.route("GET /api/v1/departments/{code}", tokens.Operator, s.getDepartment)
 	s.route("POST /api/v1/departments", tokens.Admin, s.addDepartment)
 	s.route("PATCH /api/v1/departments/{code}", tokens.Admin, s.updateDepartment)
 	s.route("GET /api/v1/holidays", tokens.Operator, s.listHolidays)

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -23,6 +24,7 @@ type Tickets interface {
 	LinkCall(ctx context.Context, a ticketing.Actor, id, callID uuid.UUID, now time.Time) error
 	Audit(ctx context.Context, id uuid.UUID) ([]ticketing.AuditEntry, error)
 	ByNumber(ctx context.Context, a ticketing.Actor, number string, now time.Time) ([]ticketing.Ticket, error)
+	IDOf(ctx context.Context, code string) (uuid.UUID, error)
 	ReferenceData
 }
 
@@ -160,6 +162,12 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) {
 		}
 		n.CallID = &id
 	}
+	if n.CallID != nil {
+		if err := s.mayLink(r, *n.CallID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	for _, a := range body.Attachments {
 		n.Attachments = append(n.Attachments, ticketing.Attachment{URL: a.URL, Kind: ticketing.AttachmentKind(a.Kind), Name: a.Name})
 	}
@@ -185,17 +193,16 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, toTicketJSON(t))
 }
 
-// ticketID reads {id} as a ticket's id, or finds the ticket by its code.
+// ticketID reads {id} as a ticket's id, or finds the ticket by its code (reading nothing else).
 func (s *Server) ticketID(r *http.Request) (uuid.UUID, error) {
 	v := r.PathValue("id")
 	if id, err := uuid.Parse(v); err == nil {
 		return id, nil
 	}
-	if !strings.HasPrefix(v, "PA-") {
+	if !strings.HasPrefix(strings.ToUpper(v), "PA-") {
 		return uuid.Nil, errNoTicket
 	}
-	t, err := s.cfg.Tickets.Get(r.Context(), ticketing.Actor{Name: who(r).Name, Role: ticketing.Role(who(r).Role)}, v, time.Now())
-	return t.ID, err
+	return s.cfg.Tickets.IDOf(r.Context(), v)
 }
 
 var errNoTicket = fmt.Errorf("%w: no ticket has this id or code", ticketing.ErrNotFound)
@@ -245,12 +252,43 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := numberSearch(r, f.Number); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, next, err := s.cfg.Tickets.List(r.Context(), actor(r), f, time.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": toTicketsJSON(list), "next_cursor": opt(next)})
+}
+
+// mayLink lets supervisors link any call, and an operator only a call that operator took: linking a call
+// makes its operator a handler of the ticket, who sees the reporter whole.
+func (s *Server) mayLink(r *http.Request, callID uuid.UUID) error {
+	t := who(r)
+	if t.Role.AtLeast(tokens.Supervisor) {
+		return nil
+	}
+	c, err := s.cfg.Calls.Get(r.Context(), callID)
+	if errors.Is(err, calls.ErrNotFound) {
+		return ticketing.Invalid("call_id", "no call has this id")
+	}
+	if err != nil {
+		return err
+	}
+	if c.Operator == "" || c.Operator != t.Operator {
+		return forbidden{"an operator links only the calls it took; this call was taken by " + orNobody(c.Operator)}
+	}
+	return nil
+}
+
+func orNobody(ext string) string {
+	if ext == "" {
+		return "no operator"
+	}
+	return "operator " + ext
 }
 
 // linkCall: POST /api/v1/tickets/{id}/calls {"call_id"}: 200 with the ticket.
@@ -265,6 +303,10 @@ func (s *Server) linkCall(w http.ResponseWriter, r *http.Request) {
 	callID, err := uuid.Parse(body.CallID)
 	if err != nil {
 		s.fail(w, r, ticketing.Invalid("call_id", "is required: the id of the call to link (a UUID)"))
+		return
+	}
+	if err := s.mayLink(r, callID); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	id, err := s.ticketID(r)
@@ -315,6 +357,16 @@ func (s *Server) ticketAudit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_cursor": nil})
 }
 
+// numberSearch refuses a search by number to operators: they see numbers masked, and a search would let
+// them find the masked digits by trying each. During a call, GET /api/v1/calls/{id}/tickets gives the
+// caller's tickets.
+func numberSearch(r *http.Request, number string) error {
+	if number == "" || who(r).Role.AtLeast(tokens.Supervisor) {
+		return nil
+	}
+	return forbidden{"operators do not search by number: during a call, GET /api/v1/calls/{id}/tickets gives the caller's tickets"}
+}
+
 // callerTickets: GET /api/v1/calls/{id}/tickets: the caller's earlier tickets, open ones first, so the
 // operator on the call sees them in one request.
 func (s *Server) callerTickets(w http.ResponseWriter, r *http.Request) {
@@ -362,6 +414,11 @@ func (s *Server) deadline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	at, err := s.cfg.Tickets.Deadline(r.Context(), received, ch, field)
+	var ve *ticketing.ValidationError
+	if errors.As(err, &ve) || errors.Is(err, ticketing.ErrNotFound) {
+		s.fail(w, r, badRequest{"field must be a field's code (see GET /api/v1/fields)"})
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -144,6 +144,16 @@ func TestTicketEndpointsByRole(t *testing.T) {
 		{"POST", "/api/v1/tickets", `{"channel":"web","description":"x"}`, map[string]int{"": 401, "op2": 201, "sup": 201, "admin": 201}},
 		{"POST", "/api/v1/tickets/" + tk.ID + "/calls", `{"call_id":"` + callID + `"}`, map[string]int{"": 401, "op1": 200, "sup": 200}},
 		{"GET", "/api/v1/calls/" + callID + "/tickets", "", map[string]int{"": 401, "op1": 200, "sup": 200}},
+		// An operator links only the calls it took (a link would make it a handler, who sees the reporter).
+		{"POST", "/api/v1/tickets/" + tk.ID + "/calls", `{"call_id":"` + callID + `"}`, map[string]int{"op2": 403}},
+		{"POST", "/api/v1/tickets", `{"channel":"hotline","description":"x","call_id":"` + callID + `"}`, map[string]int{"op2": 403, "op1": 201}},
+		// Operators see numbers masked: no search by number, which would reveal the hidden digits.
+		{"GET", "/api/v1/tickets?number=0912345678", "", map[string]int{"op1": 403, "sup": 200}},
+		{"GET", "/api/v1/calls?number=0912345678", "", map[string]int{"op1": 403, "sup": 200}},
+		{"GET", "/api/v1/deadline?field=nope", "", map[string]int{"op1": 400}},
+		{"GET", "/api/v1/departments/xd", "", map[string]int{"op1": 200}},
+		{"GET", "/api/v1/departments/none", "", map[string]int{"op1": 404}},
+		{"GET", "/api/v1/tickets/" + strings.ToLower(tk.Code) + "/audit", "", map[string]int{"sup": 200}},
 		{"GET", "/api/v1/fields", "", map[string]int{"": 401, "op2": 200, "sup": 200, "admin": 200}},
 		{"PATCH", "/api/v1/fields/khac", `{"priority":1}`, map[string]int{"": 401, "op2": 403, "sup": 403, "admin": 200}},
 		{"GET", "/api/v1/departments", "", map[string]int{"": 401, "op2": 200, "sup": 200, "admin": 200}},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"hotline/calls"
@@ -64,10 +65,18 @@ func (cb callbacks) sweep(ctx context.Context, now time.Time) (int, error) {
 			return err
 		}
 		for _, c := range list {
-			if err := cb.ticket(ctx, c, now); err != nil {
+			err := cb.ticket(ctx, c, now)
+			switch {
+			case errors.Is(err, ticketing.ErrConflict):
+				// A ticket took the call meanwhile (an operator linked it): nothing to make.
+			case err != nil && ctx.Err() == nil && !databaseGone(err):
+				// This call alone: the others are not held up by it.
+				cb.log.Error("callback ticket not made for a call", "call_id", c.ID, "error", err)
+			case err != nil:
 				return fmt.Errorf("call %s: %w", c.ID, err)
+			default:
+				made++
 			}
-			made++
 		}
 		return nil
 	})
@@ -122,4 +131,10 @@ func vnDuration(d time.Duration) string {
 		return fmt.Sprintf("%d phút", m)
 	}
 	return fmt.Sprintf("%d phút %d giây", m, s)
+}
+
+// databaseGone tells whether err is the database failing (retry the sweep) rather than this call.
+func databaseGone(err error) bool {
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce) || pgconn.SafeToRetry(err) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -60,6 +60,7 @@ type jobParts struct {
 	calls     *calls.Store
 	audio     *recordings.Writer
 	retention int // days
+	log       *slog.Logger
 }
 
 // newScheduler makes the scheduler of serve with every job on its schedule.
@@ -126,25 +127,39 @@ func runJobs(ctx context.Context, s *settings, stdout, stderr io.Writer) error {
 }
 
 // retain deletes the audio of recordings older than the retention, unless on legal hold or linked to an
-// open ticket; each row stays, with a tombstone saying who, when and why. The file goes first: a crash in
-// between leaves a row the next run finishes.
+// open ticket; each row stays, with a tombstone saying who, when and why. Rows are tombstoned first (a
+// hold made meanwhile wins), then their files deleted; files left by a run cut in between, or that could
+// not be deleted, are deleted by the next runs.
 func (p jobParts) retain(ctx context.Context, now time.Time) (string, error) {
-	before := now.AddDate(0, 0, -p.retention)
+	const by = "retention"
 	reason := fmt.Sprintf("older than %d days (HOTLINE_RECORDING_RETENTION)", p.retention)
+	failed := 0
+	remove := func(path string) {
+		if err := p.audio.Remove(path); err != nil {
+			failed++
+			p.log.Error("retention could not delete a recording's file; the next run tries again", "path", path, "error", err)
+		}
+	}
+	left, err := p.calls.Retired(ctx, by, now.AddDate(0, 0, -2))
+	if err != nil {
+		return "", err
+	}
+	for _, path := range left {
+		remove(path)
+	}
 	deleted := 0
 	var freed int64
 	for ctx.Err() == nil {
-		list, err := p.calls.Expired(ctx, before, 500)
+		list, err := p.calls.Retire(ctx, now.AddDate(0, 0, -p.retention), by, reason, now, 500)
 		if err != nil || len(list) == 0 {
-			return fmt.Sprintf("%d recording(s) deleted, %d MiB freed", deleted, freed>>20), err
+			summary := fmt.Sprintf("%d recording(s) deleted, %d MiB freed", deleted, freed>>20)
+			if failed > 0 {
+				summary += fmt.Sprintf("; %d file(s) could not be deleted (see the log)", failed)
+			}
+			return summary, err
 		}
 		for _, rec := range list {
-			if err := p.audio.Remove(rec.Path); err != nil {
-				return fmt.Sprintf("%d recording(s) deleted", deleted), err
-			}
-			if err := p.calls.Tombstone(ctx, rec.ID, "retention", reason, now); err != nil {
-				return fmt.Sprintf("%d recording(s) deleted", deleted), err
-			}
+			remove(rec.Path)
 			deleted++
 			freed += rec.Bytes
 		}

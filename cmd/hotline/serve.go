@@ -157,7 +157,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		_ = api.Shutdown(context.Background())
 		return err
 	}
-	sched, err := newScheduler(db.pool, cfg.NodeID, cfg.Jobs, jobParts{escalator: esc, tickets: tickets, calls: store, audio: writer, retention: cfg.Retention}, log)
+	sched, err := newScheduler(db.pool, cfg.NodeID, cfg.Jobs, jobParts{escalator: esc, tickets: tickets, calls: store, audio: writer, retention: cfg.Retention, log: log}, log)
 	if err == nil {
 		err = sched.Start(ctx)
 	}
@@ -196,27 +196,33 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	log.Info("hotline is answering", "node", cfg.NodeID, "sip", sip.Addrs(), "http", "http://"+ln.Addr().String(),
 		"recordings", recDir, "rtp_ports", fmt.Sprintf("%d-%d", cfg.RTPLow, cfg.RTPHigh))
 
+	var httpErr error
 	select {
 	case <-ctx.Done():
-	case err := <-httpDone:
-		log.Error("http server stopped", "error", err)
+	case httpErr = <-httpDone:
+		log.Error("http server stopped", "error", httpErr)
 	}
 
 	// Shutdown: refuse new calls, hang up the others and let their recordings finish, then stop the rest.
+	// Scheduled jobs get a short time of their own (their runs are cancelled then): calls come first.
 	grace, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace+5*time.Second)
 	defer cancel()
 	n := sip.Calls()
 	stopKeepalive()
+	jobsGrace, cancelJobs := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancelJobs()
+	jobsDone := make(chan error, 1)
+	go func() { jobsDone <- sched.Stop(jobsGrace) }()
+	if err := sip.Stop(grace); err != nil {
+		log.Error("not every call finished before the grace period ended", "error", err)
+	}
 	<-keepDone
 	<-cbDone
 	<-listenDone
 	<-notifyDone
 	deliverer.Close()
-	if err := sched.Stop(grace); err != nil {
-		log.Error("scheduled jobs still running at stop", "error", err)
-	}
-	if err := sip.Stop(grace); err != nil {
-		log.Error("not every call finished before the grace period ended", "error", err)
+	if err := <-jobsDone; err != nil {
+		log.Error("scheduled jobs still running at stop: their runs were cancelled", "error", err)
 	}
 	_ = api.Shutdown(grace)
 	dispatcher.Stop()
@@ -228,5 +234,8 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		log.Error("recordings still being written at stop", "error", err)
 	}
 	log.Info("hotline stopped", "calls_in_progress_at_stop", n)
+	if httpErr != nil {
+		return fmt.Errorf("the HTTP API stopped: %w", httpErr)
+	}
 	return nil
 }

@@ -93,6 +93,19 @@ func (s *Store) Create(ctx context.Context, a ticketing.Actor, n ticketing.NewTi
 		t.CallIDs = []uuid.UUID{*n.CallID}
 	}
 	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if n.CallID != nil {
+			// Creates and links of one call take turns (LinkCall locks it too), so that a callback ticket
+			// is made only for a call that no ticket took meanwhile.
+			var linked bool
+			err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ticket_calls WHERE call_id = $1)
+				FROM calls WHERE id = $1 FOR UPDATE`, *n.CallID).Scan(&linked)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("create ticket: %w", err)
+			}
+			if linked && n.Callback {
+				return fmt.Errorf("%w: the call has a ticket already", ticketing.ErrConflict)
+			}
+		}
 		if err := s.resolveNew(ctx, tx, &t, n.CallID); err != nil {
 			return err
 		}

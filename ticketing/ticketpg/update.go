@@ -240,6 +240,10 @@ func (s *Store) mergeTarget(ctx context.Context, tx pgx.Tx, a ticketing.Actor, c
 func (s *Store) LinkCall(ctx context.Context, a ticketing.Actor, id, callID uuid.UUID, now time.Time) error {
 	now = now.Truncate(time.Microsecond)
 	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		// The call first, as Create locks it: links and creates of one call take turns.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM calls WHERE id = $1 FOR UPDATE`, callID); err != nil {
+			return fmt.Errorf("link call: %w", err)
+		}
 		var status ticketing.Status
 		var code string
 		var callOK bool
@@ -297,4 +301,14 @@ func (s *Store) Audit(ctx context.Context, id uuid.UUID) ([]ticketing.AuditEntry
 		return nil, fmt.Errorf("ticket %s: %w", id, ticketing.ErrNotFound)
 	}
 	return out, nil
+}
+
+// IDOf returns the id of the ticket with a code (in any case), reading nothing else: no reporter, no audit.
+func (s *Store) IDOf(ctx context.Context, code string) (uuid.UUID, error) {
+	var id uuid.UUID
+	err := s.db.QueryRow(ctx, `SELECT id FROM tickets WHERE code = upper($1)`, code).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return id, fmt.Errorf("ticket %q: %w", code, ticketing.ErrNotFound)
+	}
+	return id, err
 }

@@ -350,3 +350,25 @@ func TestHolidaysMoveDeadlines(t *testing.T) {
 		t.Errorf("after CalendarTTL: %s, want %s", d, friday)
 	}
 }
+
+// A callback ticket is made only for a call no ticket has: if an operator linked the call first, the
+// callback's create is a conflict, and nothing is made.
+func TestCallbackTicketOnlyForAnUnticketedCall(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	call := e.call("0912345678", "1001")
+	taken := e.create(operator, report("Công dân gọi về nước ngập"), monday)
+	if err := e.store.LinkCall(e.ctx, operator, taken.ID, call, monday); err != nil {
+		t.Fatal(err)
+	}
+	n := report("Tin nhắn thoại")
+	n.CallID, n.Callback = &call, true
+	if _, _, err := e.store.Create(e.ctx, supervisor, n, "", monday); !errors.Is(err, ticketing.ErrConflict) {
+		t.Fatalf("callback ticket for a linked call: %v, want ErrConflict", err)
+	}
+	// Without the callback flag an operator may still open a second ticket about the same call.
+	n.Callback = false
+	if _, _, err := e.store.Create(e.ctx, operator, n, "", monday); err != nil {
+		t.Fatalf("a second ticket about a call: %v", err)
+	}
+}
