@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"hotline/notify"
 )
 
@@ -65,19 +63,7 @@ func (e *Escalator) DailyReport(ctx context.Context, now time.Time) (string, err
 		ns = append(ns, notify.Notification{Key: key, Channel: notify.Webhook, Target: e.cfg.SupervisorWebhook,
 			Secret: e.cfg.SupervisorWebhookSecret, Body: body, Event: EventReport})
 	}
-	queued := 0
-	err = pgx.BeginFunc(ctx, e.db, func(tx pgx.Tx) error {
-		for _, n := range ns {
-			ok, err := notify.Enqueue(ctx, tx, n, now)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued++
-			}
-		}
-		return nil
-	})
+	queued, err := notify.EnqueueMany(ctx, e.db, ns, now)
 	if err != nil {
 		return "", fmt.Errorf("queue the breach report of %s: %w", date, err)
 	}

@@ -28,14 +28,14 @@
 //
 // [Escalator.Tick] claims each due (ticket, due_at, stage) with a row of ticket_notices (primary key
 // (ticket_id, due_at, stage), INSERT … ON CONFLICT DO NOTHING RETURNING) in the same transaction as the
-// notify.Enqueue of its notifications, so a crash leaves both or neither; any number of Escalators on any
-// nodes may tick at once, and restarts change nothing. Ticks also serialise on transaction-scoped
-// advisory locks, so that two nodes do not work out the same batch; exactly once rests on the key alone.
-// Every notification has its own idempotency key: event, ticket, stage, deadline, channel and a hash of
-// the address. Candidates are read through the partial index tickets_open_due_idx: open tickets past their
-// deadline or within the longest window, less those that have their notice; never all tickets. A tick
-// runs Config.Workers transactions at once, each on its share of the tickets (by the last byte of the id)
-// under its own advisory lock.
+// notify.EnqueueMany of its batch's notifications (one statement per batch), so a crash leaves both or
+// neither; any number of Escalators on any nodes may tick at once, and restarts change nothing. Ticks also
+// serialise on transaction-scoped advisory locks, so that two nodes do not work out the same batch; exactly
+// once rests on the key alone. Every notification has its own idempotency key: event, ticket, stage,
+// deadline, channel and a hash of the address. Candidates are read through the partial index
+// tickets_open_due_idx: open tickets past their deadline or within the longest window, less those that have
+// their notice; never all tickets. A tick runs Config.Workers transactions at once, each on its share of
+// the tickets (by the last byte of the id) under its own advisory lock.
 //
 // # Notices
 //

@@ -251,28 +251,31 @@ func (e *Escalator) tickBatch(ctx context.Context, d ticketing.Deadlines, sel ca
 		if len(claimed) == 0 {
 			return nil
 		}
-		b := &pgx.Batch{}
-		q := batchQuerier{b}
+		// The batch's notifications, less those the outbox would refuse (a department's malformed
+		// address): EnqueueMany takes all or none.
+		var ns []notify.Notification
 		counts := make([]int32, len(claimed))
 		for i, c := range claimed {
-			ns, err := e.notices(d, c, key, now)
+			cns, err := e.notices(d, c, key, now)
 			if err != nil {
 				return err
 			}
-			for _, n := range ns {
-				if _, err := notify.Enqueue(ctx, q, n, now); err != nil {
-					if errors.Is(err, notify.ErrInvalid) {
-						batchRes.Skipped++
-						e.log.WarnContext(ctx, "escalation: recipient skipped", "ticket", c.ID.String(),
-							"dept", c.Department, "stage", string(c.Stage), "channel", string(n.Channel), "err", err)
-						continue
-					}
-					return err
+			for _, n := range cns {
+				if err := n.Validate(); err != nil {
+					batchRes.Skipped++
+					e.log.WarnContext(ctx, "escalation: recipient skipped", "ticket", c.ID.String(),
+						"dept", c.Department, "stage", string(c.Stage), "channel", string(n.Channel), "err", err)
+					continue
 				}
+				ns = append(ns, n)
 				counts[i]++
 			}
 			batchRes.Notices[c.Stage]++
 			batchRes.Notifications += int(counts[i])
+		}
+		b := &pgx.Batch{}
+		if _, err := notify.EnqueueMany(ctx, batchQuerier{b}, ns, now); err != nil {
+			return err
 		}
 		cids, cdues, csts := make([]uuid.UUID, len(claimed)), make([]time.Time, len(claimed)), make([]string, len(claimed))
 		for i, c := range claimed {
@@ -326,9 +329,10 @@ func scanDue(r pgx.CollectableRow) (due, error) {
 	return c, err
 }
 
-// batchQuerier queues notify.Enqueue's statement in a pgx.Batch sent within the tick's transaction, so a
-// batch of notices costs one round trip. Its command tag is empty: the claim already says the notice is
-// new, and the outbox's unique key drops a repeat.
+// batchQuerier queues notify.EnqueueMany's statement in a pgx.Batch sent within the tick's transaction
+// with the notices' counts, so that queueing a batch costs one round trip. Its command tag is empty (so
+// EnqueueMany says 0 queued): the claim already says the notice is new, and the outbox's unique key drops
+// a repeat.
 type batchQuerier struct{ b *pgx.Batch }
 
 func (q batchQuerier) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {

@@ -197,6 +197,45 @@ func TestRemindersWaitForOfficeHoursAndBreachesGoAtOnce(t *testing.T) {
 	}
 }
 
+// A department's malformed address leaves out that recipient alone: the rest of its notice, and the other
+// tickets of the same batch, are queued (the outbox takes a batch all or none).
+func TestABadAddressSkipsThatRecipientAlone(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	bad := dept{"bad", "Phòng Quản lý đô thị", "qldt at so.gov.vn", "qldt.example.vn/hook", "s", "Ngô Văn Cường", "cuong.nv@so.gov.vn"}
+	addDepts(t, pool, xd, bad)
+	e := newEscalator(t, pool, baseConfig(t))
+	b1 := addTicket(t, pool, ticket{dept: "bad", deadline: at(2026, 3, 3, 9, 0)}) // Tuesday 09:00: due_hours at 07:30
+	x := addTicket(t, pool, ticket{dept: "xd", deadline: at(2026, 3, 3, 9, 30)})
+	b2 := addTicket(t, pool, ticket{dept: "bad", deadline: at(2026, 3, 3, 9, 15)})
+
+	r := tick(t, e, at(2026, 3, 3, 7, 30))
+	if r.Notices[escalation.DueHours] != 3 || r.Skipped != 4 || r.Notifications != 1+3+1 {
+		t.Fatalf("tick: %+v (%s)", r, r)
+	}
+	if !strings.Contains(r.String(), "4 recipients skipped for a bad address") {
+		t.Errorf("summary %q", r)
+	}
+	got := byStage(outbox(t, pool))
+	for _, tk := range []ticket{b1, b2} {
+		if n := got[tk.id.String()+"/due_hours"]; !slices.Equal(targets(n), []string{"email:" + bad.headEmail}) {
+			t.Errorf("the bad department's ticket went to %v, want its head alone", targets(n))
+		}
+	}
+	if n := got[x.id.String()+"/due_hours"]; len(n) != 3 {
+		t.Errorf("the other department's ticket went to %v", targets(n))
+	}
+	for _, n := range notices(t, pool) {
+		want := 1
+		if n.ticket == x.id {
+			want = 3
+		}
+		if n.notifications != want {
+			t.Errorf("notice of %s records %d notifications, want %d", n.ticket, n.notifications, want)
+		}
+	}
+}
+
 // inOffice is office hours as the tests know them: 07:30–11:30 and 13:30–17:00, Monday to Friday (the
 // tests' week has no holidays).
 func inOffice(t time.Time) bool {
