@@ -82,7 +82,7 @@ func (d *Deliverer) claim(ctx context.Context, now time.Time) ([]claimed, error)
 			WHERE state IN ('pending', 'sending') AND next_attempt_at <= $1
 			ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) due
 		WHERE n.id = due.id
-		RETURNING n.id, n.idempotency_key, n.channel, n.target, n.secret, n.subject, n.body, n.event,
+		RETURNING n.id, n.idempotency_key, n.channel, n.target, n.secret, n.subject, n.body, n.html, n.event,
 			n.ticket_id, n.stage, n.department, n.attempts, due.state`, now, lease, d.cfg.Batch)
 	if err != nil {
 		return nil, fmt.Errorf("claim due notifications: %w", err)
@@ -90,8 +90,8 @@ func (d *Deliverer) claim(ctx context.Context, now time.Time) ([]claimed, error)
 	batch, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (claimed, error) {
 		var c claimed
 		var ticket *uuid.UUID
-		err := r.Scan(&c.ID, &c.Key, &c.Channel, &c.Target, &c.Secret, &c.Subject, &c.Body, &c.Event, &ticket,
-			&c.Stage, &c.Department, &c.Attempts, &c.Was)
+		err := r.Scan(&c.ID, &c.Key, &c.Channel, &c.Target, &c.Secret, &c.Subject, &c.Body, &c.HTML, &c.Event,
+			&ticket, &c.Stage, &c.Department, &c.Attempts, &c.Was)
 		if ticket != nil {
 			c.TicketID = *ticket
 		}

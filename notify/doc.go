@@ -29,7 +29,8 @@
 //
 // Webhooks are POSTed with Content-Type application/json, X-Hotline-Signature (see [Sign]),
 // Idempotency-Key and User-Agent hotline; any 2xx is delivered; redirects are not followed. E-mails go
-// through the SMTP server of Config.SMTPURL with github.com/wneessen/go-mail, as UTF-8 text.
+// through the SMTP server of Config.SMTPURL with github.com/wneessen/go-mail, as UTF-8 text, or, for a
+// notification with HTML (stored in the column html), as multipart/alternative: the text, then the HTML.
 //
 // # Templates
 //

@@ -61,7 +61,8 @@ func MessageID(key, domain string) string {
 	return "hotline." + hex.EncodeToString(h[:16]) + "@" + domain
 }
 
-// send makes one attempt: the server took the message, or an error.
+// send makes one attempt: the server took the message, or an error. The mail is UTF-8 text, or
+// multipart/alternative with the text and then the HTML when c has HTML; both quoted-printable.
 func (m *mailer) send(ctx context.Context, c claimed, now time.Time) error {
 	if m == nil {
 		return errNoSMTP
@@ -80,6 +81,10 @@ func (m *mailer) send(ctx context.Context, c claimed, now time.Time) error {
 	msg.SetGenHeader(gomail.HeaderUserAgent, "hotline")
 	msg.SetDateWithValue(now)
 	msg.SetBodyString(gomail.TypeTextPlain, string(c.Body))
+	if len(c.HTML) > 0 {
+		// multipart/alternative: the text first, the HTML (which readers prefer) last.
+		msg.AddAlternativeString(gomail.TypeTextHTML, string(c.HTML))
+	}
 
 	opts := []gomail.Option{
 		gomail.WithPort(m.srv.port), gomail.WithTimeout(m.timeout), gomail.WithTLSConfig(m.tls),

@@ -14,6 +14,7 @@ import (
 	"io"
 	"math/big"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
@@ -253,6 +254,125 @@ func TestVietnameseMailArrivesIntact(t *testing.T) {
 	}
 	if date, err := m.Header.Date(); err != nil || !date.Equal(t0) {
 		t.Errorf("Date %q: %v", m.Header.Get("Date"), err)
+	}
+}
+
+// part is one decoded part of a multipart message.
+type part struct {
+	mediaType, charset, encoding string
+	body                         string
+}
+
+// readParts parses a received multipart message and decodes its subject and parts.
+func readParts(t *testing.T, data []byte) (mediaType, subject string, parts []part) {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("received message: %v\n%s", err, data)
+	}
+	if subject, err = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject")); err != nil {
+		t.Fatalf("subject %q: %v", m.Header.Get("Subject"), err)
+	}
+	mediaType, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil || !strings.HasPrefix(mediaType, "multipart/") {
+		t.Fatalf("Content-Type %q: want multipart", m.Header.Get("Content-Type"))
+	}
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := mr.NextRawPart() // undecoded: the test decodes, and sees the encoding
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("part %d: %v", len(parts)+1, err)
+		}
+		var pt part
+		var pparams map[string]string
+		if pt.mediaType, pparams, err = mime.ParseMediaType(p.Header.Get("Content-Type")); err != nil {
+			t.Fatalf("part %d: Content-Type %q: %v", len(parts)+1, p.Header.Get("Content-Type"), err)
+		}
+		pt.charset = pparams["charset"]
+		pt.encoding = strings.ToLower(p.Header.Get("Content-Transfer-Encoding"))
+		var r io.Reader = p
+		switch pt.encoding {
+		case "quoted-printable":
+			r = quotedprintable.NewReader(r)
+		case "base64":
+			r = base64.NewDecoder(base64.StdEncoding, r)
+		}
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatalf("part %d: %v", len(parts)+1, err)
+		}
+		pt.body = strings.ReplaceAll(string(b), "\r\n", "\n")
+		parts = append(parts, pt)
+	}
+	return mediaType, subject, parts
+}
+
+// An e-mail with HTML (the daily report's page) arrives as multipart/alternative: the Vietnamese text
+// first, for readers without HTML, then the HTML, both intact.
+func TestHTMLMailIsMultipartAlternative(t *testing.T) {
+	t.Parallel()
+	pool := setup(t)
+	ms := newMailServer(t, nil, nil)
+	d := newDeliverer(t, pool, notify.Config{SMTPURL: "smtp://127.0.0.1:" + ms.port(), MailFrom: "Đường dây nóng <hotline@so.gov.vn>"})
+	n := vietnameseMail(t, "report.breaches:2026-03-05:email:3f2a", "giamsat@so.gov.vn")
+	n.Subject = "[Đường dây nóng] Báo cáo trễ hạn xử lý ngày 05/03/2026: 3 phản ánh quá hạn"
+	n.Body = []byte("BÁO CÁO TRỄ HẠN XỬ LÝ PHẢN ÁNH\nKỳ báo cáo: 05/03/2026\n\nSở Xây dựng: tiếp nhận 12, đúng hạn 9, trễ hạn 1, đang quá hạn 2\n")
+	n.HTML = []byte(`<!doctype html>
+<html lang="vi">
+<head><meta charset="utf-8"><title>Báo cáo trễ hạn xử lý phản ánh — 05/03/2026</title>
+<style>td.n { text-align: right; }</style></head>
+<body>
+<h1>Báo cáo trễ hạn xử lý phản ánh</h1>
+<table><tr><td>Sở Xây dựng</td><td class="n">12</td><td class="n">66,7%</td></tr></table>
+<p class="note">Tỷ lệ đúng hạn = số giải quyết đúng hạn / (đúng hạn + trễ hạn + đang quá hạn). Thời gian tính theo giờ làm việc (8 giờ một ngày làm việc), không kể ngày nghỉ, ngày lễ; một dòng dài hơn 76 ký tự để mã hoá quoted-printable phải ngắt dòng.</p>
+</body>
+</html>
+`)
+	enqueue(t, pool, n, t0)
+	if got := deliver(t, d, t0); got != 1 {
+		t.Fatalf("attempted %d", got)
+	}
+	if e := entry(t, pool, n.Key); e.State != notify.Delivered {
+		t.Fatalf("state %s, last error %q", e.State, e.LastError)
+	}
+	msgs := ms.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	mediaType, subject, parts := readParts(t, msgs[0].data)
+	if mediaType != "multipart/alternative" {
+		t.Errorf("Content-Type %s, want multipart/alternative", mediaType)
+	}
+	if subject != n.Subject {
+		t.Errorf("subject %q, want %q", subject, n.Subject)
+	}
+	if len(parts) != 2 {
+		t.Fatalf("%d parts, want 2 (text, then HTML): %+v", len(parts), parts)
+	}
+	for i, want := range []struct{ mediaType, body string }{{"text/plain", string(n.Body)}, {"text/html", string(n.HTML)}} {
+		p := parts[i]
+		if p.mediaType != want.mediaType || !strings.EqualFold(p.charset, "utf-8") {
+			t.Errorf("part %d: %s; charset=%s, want %s; charset=UTF-8", i+1, p.mediaType, p.charset, want.mediaType)
+		}
+		if p.encoding != "quoted-printable" && p.encoding != "base64" {
+			t.Errorf("part %d: Content-Transfer-Encoding %q: want quoted-printable or base64 for Vietnamese text", i+1, p.encoding)
+		}
+		if p.body != want.body {
+			t.Errorf("part %d:\n%s\nwant\n%s", i+1, p.body, want.body)
+		}
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(msgs[0].data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, want := m.Header.Get("Message-Id"), "<"+notify.MessageID(n.Key, "so.gov.vn")+">"; id != want {
+		t.Errorf("Message-ID %q, want %q", id, want)
+	}
+	if k := m.Header.Get("X-Hotline-Idempotency-Key"); k != n.Key {
+		t.Errorf("X-Hotline-Idempotency-Key %q", k)
 	}
 }
 

@@ -16,7 +16,7 @@ type Channel string
 // Channels.
 const (
 	Webhook Channel = "webhook" // POST of the body (JSON) to Target, an http(s) URL
-	Email   Channel = "email"   // a text mail to Target, an e-mail address
+	Email   Channel = "email"   // a mail to Target, an e-mail address: text, or text and HTML
 )
 
 // State is where a notification is in its delivery.
@@ -44,6 +44,9 @@ type Notification struct {
 	Subject string
 	// Body is sent as it is: the webhook's JSON, the mail's UTF-8 text.
 	Body []byte
+	// HTML is an e-mail's HTML part (UTF-8), optional: with it the mail is multipart/alternative, Body
+	// first (for readers without HTML), HTML second. Webhooks have none.
+	HTML []byte
 	// Event, TicketID, Stage and Department say what it is about (for lists and audits).
 	Event      string
 	TicketID   uuid.UUID // uuid.Nil: none
@@ -51,7 +54,7 @@ type Notification struct {
 	Department string
 }
 
-// Entry is a notification in the outbox, as listed. Its Secret is never filled.
+// Entry is a notification in the outbox, as listed. Its Secret and HTML are never filled.
 type Entry struct {
 	ID uuid.UUID
 	Notification
@@ -108,6 +111,16 @@ func (n Notification) Validate() error {
 	}
 	if n.Channel == Email && (!utf8.Valid(n.Body) || !utf8.ValidString(n.Subject)) {
 		return bad("Body", "an e-mail's subject and body must be UTF-8 text")
+	}
+	if len(n.HTML) > 0 {
+		switch {
+		case n.Channel != Email:
+			return bad("HTML", "only e-mails have an HTML part")
+		case len(n.HTML) > maxBody:
+			return bad("HTML", "want at most 1 MiB, got %d bytes", len(n.HTML))
+		case !utf8.Valid(n.HTML):
+			return bad("HTML", "must be UTF-8")
+		}
 	}
 	if n.Event == "" {
 		return bad("Event", "empty")

@@ -32,8 +32,8 @@ func Enqueue(ctx context.Context, q Querier, n Notification, now time.Time) (boo
 	return queued == 1, err
 }
 
-// maxStatementBytes bounds the bodies one statement of EnqueueMany sends: a call with more is cut into
-// statements of at most this much (and one notification each, past it).
+// maxStatementBytes bounds the bodies (and HTML parts) one statement of EnqueueMany sends: a call with
+// more is cut into statements of at most this much (and one notification each, past it).
 const maxStatementBytes = 32 << 20
 
 // EnqueueMany writes ns to the outbox, due at now, with one INSERT (and one wake-up of the deliverers
@@ -80,7 +80,7 @@ func enqueueMany(ctx context.Context, q Querier, ns []Notification, now time.Tim
 			continue
 		}
 		seen[n.Key] = struct{}{}
-		if rows.len() > 0 && rows.bytes+len(n.Body) > maxBytes {
+		if rows.len() > 0 && rows.bytes+len(n.Body)+len(n.HTML) > maxBytes {
 			if err := flush(); err != nil {
 				return queued, err
 			}
@@ -97,16 +97,17 @@ func enqueueMany(ctx context.Context, q Querier, ns []Notification, now time.Tim
 	return queued, nil
 }
 
-// enqueueSQL inserts the rows of the arrays $1…$11, due and created at $12, and wakes the deliverers
+// enqueueSQL inserts the rows of the arrays $1…$12, due and created at $13, and wakes the deliverers
 // once if it inserted any. Its command tag counts the rows inserted (one result row each).
 const enqueueSQL = `WITH ins AS (
-	INSERT INTO notifications (id, idempotency_key, channel, target, secret, subject, body, event, ticket_id,
-		stage, department, next_attempt_at, created_at)
-	SELECT x.id, x.idempotency_key, x.channel, x.target, x.secret, x.subject, x.body, x.event,
-		nullif(x.ticket_id, '00000000-0000-0000-0000-000000000000'), x.stage, x.department, $12, $12
+	INSERT INTO notifications (id, idempotency_key, channel, target, secret, subject, body, html, event,
+		ticket_id, stage, department, next_attempt_at, created_at)
+	SELECT x.id, x.idempotency_key, x.channel, x.target, x.secret, x.subject, x.body, x.html, x.event,
+		nullif(x.ticket_id, '00000000-0000-0000-0000-000000000000'), x.stage, x.department, $13, $13
 	FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[],
-		$8::text[], $9::uuid[], $10::text[], $11::text[])
-		AS x(id, idempotency_key, channel, target, secret, subject, body, event, ticket_id, stage, department)
+		$8::bytea[], $9::text[], $10::uuid[], $11::text[], $12::text[])
+		AS x(id, idempotency_key, channel, target, secret, subject, body, html, event, ticket_id, stage,
+			department)
 	ON CONFLICT (idempotency_key) DO NOTHING
 	RETURNING 1)
 SELECT CASE WHEN row_number() OVER () = 1 THEN pg_notify('` + wakeChannel + `', '') END FROM ins`
@@ -115,10 +116,10 @@ SELECT CASE WHEN row_number() OVER () = 1 THEN pg_notify('` + wakeChannel + `', 
 type outboxRows struct {
 	ids                                                []uuid.UUID
 	keys, channels, targets, secrets, subjects, events []string
-	bodies                                             [][]byte
+	bodies, htmls                                      [][]byte    // htmls: nil for none (NULL)
 	tickets                                            []uuid.UUID // uuid.Nil: none
 	stages, departments                                []string
-	bytes                                              int // of the bodies
+	bytes                                              int // of the bodies and HTML parts
 }
 
 func (r *outboxRows) len() int { return len(r.ids) }
@@ -131,18 +132,24 @@ func (r *outboxRows) add(id uuid.UUID, n Notification) {
 	r.secrets = append(r.secrets, n.Secret)
 	r.subjects = append(r.subjects, n.Subject)
 	r.bodies = append(r.bodies, n.Body)
+	var html []byte
+	if len(n.HTML) > 0 {
+		html = n.HTML
+	}
+	r.htmls = append(r.htmls, html)
 	r.events = append(r.events, n.Event)
 	r.tickets = append(r.tickets, n.TicketID)
 	r.stages = append(r.stages, n.Stage)
 	r.departments = append(r.departments, n.Department)
-	r.bytes += len(n.Body)
+	r.bytes += len(n.Body) + len(html)
 }
 
 func (r *outboxRows) args(now time.Time) []any {
-	return []any{r.ids, r.keys, r.channels, r.targets, r.secrets, r.subjects, r.bodies, r.events, r.tickets,
-		r.stages, r.departments, now}
+	return []any{r.ids, r.keys, r.channels, r.targets, r.secrets, r.subjects, r.bodies, r.htmls, r.events,
+		r.tickets, r.stages, r.departments, now}
 }
 
+// reset starts new arrays: those of the statement before may still be queued in the caller's batch.
 func (r *outboxRows) reset() { *r = outboxRows{} }
 
 // Outbox reads and changes the outbox for admins.

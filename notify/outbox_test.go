@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -162,6 +163,9 @@ func TestEnqueueNamesTheBadField(t *testing.T) {
 		{"not an address", func(n *notify.Notification) { *n = mail; n.Target = "xd at so.gov.vn" }, "Target"},
 		{"an address with a name", func(n *notify.Notification) { *n = mail; n.Target = "Sở XD <xd@so.gov.vn>" }, "Target"},
 		{"mail not UTF-8", func(n *notify.Notification) { *n = mail; n.Body = []byte{0xff, 0xfe} }, "Body"},
+		{"HTML in a webhook", func(n *notify.Notification) { n.HTML = []byte("<p>Kính gửi</p>") }, "HTML"},
+		{"HTML not UTF-8", func(n *notify.Notification) { *n = mail; n.HTML = []byte{'<', 0xff, '>'} }, "HTML"},
+		{"HTML too long", func(n *notify.Notification) { *n = mail; n.HTML = bytes.Repeat([]byte("<p>"), 1<<20/3+1) }, "HTML"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -449,5 +453,45 @@ func TestEnqueueManyWakesTheDeliverersOncePerCall(t *testing.T) {
 	}
 	if got := outboxBodies(t, pool); len(got) != 60 {
 		t.Errorf("%d rows, want 60", len(got))
+	}
+}
+
+// An e-mail's HTML part is kept in the row (NULL when there is none) and read back for delivery.
+func TestEnqueueManyKeepsTheHTMLPart(t *testing.T) {
+	t.Parallel()
+	pool := setup(t)
+	ctx := context.Background()
+	html := vietnameseMail(t, "html", "giamsat@so.gov.vn")
+	html.HTML = []byte("<!doctype html><html lang=\"vi\"><body><h1>Báo cáo trễ hạn xử lý phản ánh</h1></body></html>")
+	empty := vietnameseMail(t, "empty", "giamsat@so.gov.vn")
+	empty.HTML = []byte{}
+	queued, err := notify.EnqueueMany(ctx, pool, []notify.Notification{html, vietnameseMail(t, "text", "xd@so.gov.vn"), empty,
+		webhook("hook", "http://127.0.0.1:9/hook", "")}, t0)
+	if err != nil || queued != 4 {
+		t.Fatalf("%d, %v", queued, err)
+	}
+	rows, err := pool.Query(ctx, `SELECT idempotency_key, html FROM notifications`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]byte{}
+	for rows.Next() {
+		var k string
+		var h []byte
+		if err := rows.Scan(&k, &h); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = h
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got["html"], html.HTML) {
+		t.Errorf("html: %q", got["html"])
+	}
+	for _, k := range []string{"text", "empty", "hook"} {
+		if h, ok := got[k]; !ok || h != nil {
+			t.Errorf("%s: html %q, want NULL", k, h)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package escalation
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -25,8 +26,9 @@ const maxReportBody = 1<<20 - 4096
 
 // DailyReport is the daily breach report's job (a jobs.Func, HOTLINE_REPORT_SCHEDULE, default 07:30): the
 // report of the previous day (00:00–24:00 in Asia/Ho_Chi_Minh) at now, queued to the supervisors' e-mails
-// (plain text, WriteText) and webhook (ReportWebhook), once per day: the idempotency keys carry the date,
-// so a second run the same day, on any node, queues nothing.
+// (the printable page of WriteHTML, with the text of WriteText as the plain alternative) and webhook
+// (ReportWebhook), once per day: the idempotency keys carry the date, so a second run the same day, on
+// any node, queues nothing.
 func (e *Escalator) DailyReport(ctx context.Context, now time.Time) (string, error) {
 	zone := e.cfg.Deadlines.Zone
 	local := now.In(zone)
@@ -46,11 +48,15 @@ func (e *Escalator) DailyReport(ctx context.Context, now time.Time) (string, err
 		if err != nil {
 			return "", err
 		}
+		html, err := reportHTML(r)
+		if err != nil {
+			return "", err
+		}
 		subject := fmt.Sprintf("[Đường dây nóng] Báo cáo trễ hạn xử lý ngày %s: %d phản ánh quá hạn", viDate(from), len(r.Breached))
 		for _, to := range e.cfg.SupervisorEmails {
 			ns = append(ns, notify.Notification{
 				Key:     fmt.Sprintf("%s:%s:email:%s", EventReport, date, targetHash(to)),
-				Channel: notify.Email, Target: to, Subject: subject, Body: text, Event: EventReport,
+				Channel: notify.Email, Target: to, Subject: subject, Body: text, HTML: html, Event: EventReport,
 			})
 		}
 	}
@@ -103,6 +109,22 @@ func reportText(r Report) ([]byte, error) {
 		}
 		if b.Len() <= maxReportBody || len(r.Breached) == 0 {
 			return []byte(b.String()), nil
+		}
+		r.Breached = r.Breached[:len(r.Breached)/2]
+	}
+}
+
+// reportHTML is the e-mail's HTML part, with the breached list cut (most late kept, and a line saying how
+// many more there are) until it fits in the outbox's 1 MiB.
+func reportHTML(r Report) ([]byte, error) {
+	all := len(r.Breached)
+	for {
+		var b bytes.Buffer
+		if err := writeHTML(&b, r, all-len(r.Breached)); err != nil {
+			return nil, err
+		}
+		if b.Len() <= maxReportBody || len(r.Breached) == 0 {
+			return b.Bytes(), nil
 		}
 		r.Breached = r.Breached[:len(r.Breached)/2]
 	}

@@ -71,8 +71,9 @@
 // are (see [Row] for each figure's definition). [WriteJSON], [WriteCSV], [WriteHTML] (one printable page
 // with an inline SVG chart) and [WriteText] render it; [ParsePeriod] and [ParseFormat] read --from, --to
 // and --format (?from=, ?to=, ?format=) alike for the CLI and the API, and [Write] renders the chosen
-// format. [Escalator.DailyReport] is the job that queues the
-// previous day's report to the supervisors once per day.
+// format. [Escalator.DailyReport] is the job that queues the previous day's report to the supervisors once
+// per day: an e-mail with the HTML page and the text as its plain alternative, and the JSON to their
+// webhook.
 //
 // # Concurrency and lifecycle
 //

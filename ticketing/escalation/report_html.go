@@ -139,7 +139,7 @@ tr { page-break-inside: avoid; }
 </tbody>
 </table>
 
-<h2>Phản ánh quá hạn ({{len .R.Breached}})</h2>
+<h2>Phản ánh quá hạn ({{add (len .R.Breached) .More}})</h2>
 {{- if .R.Breached}}
 <table>
 <thead><tr><th>Mã phản ánh</th><th>Lĩnh vực</th><th>Đơn vị</th><th>Hạn xử lý</th><th>Trạng thái</th><th>Trễ (thời gian làm việc)</th><th>Xác nhận thông báo</th></tr></thead>
@@ -149,8 +149,11 @@ tr { page-break-inside: avoid; }
 {{- end}}
 </tbody>
 </table>
-{{- else}}
+{{- else if not .More}}
 <p>Không có phản ánh quá hạn.</p>
+{{- end}}
+{{- if .More}}
+<p>… và {{.More}} phản ánh quá hạn khác (xem báo cáo đầy đủ: hotline report breaches).</p>
 {{- end}}
 <p class="note">Tỷ lệ đúng hạn = số giải quyết đúng hạn / (đúng hạn + trễ hạn + đang quá hạn). Thời gian tính theo giờ làm việc ({{.DayHours}} giờ một ngày làm việc), không kể ngày nghỉ, ngày lễ. Hạn xử lý là hạn sau gia hạn (nếu có).</p>
 </body>
@@ -160,10 +163,14 @@ tr { page-break-inside: avoid; }
 // WriteHTML writes the report as one printable HTML page (A4, Vietnamese headings, styles inline, no
 // external assets): the summary, an SVG bar chart of the on-time rate per department, the tables per
 // department and per field, and the breached tickets.
-func WriteHTML(w io.Writer, r Report) error {
+func WriteHTML(w io.Writer, r Report) error { return writeHTML(w, r, 0) }
+
+// writeHTML is WriteHTML of a report whose breached list was cut: more is how many were left out.
+func writeHTML(w io.Writer, r Report, more int) error {
 	return reportPage.Execute(w, struct {
 		R        Report
 		Chart    chart
 		DayHours string
-	}{r, newChart(r.Departments), viNum(r.OfficeDayHours, 2)})
+		More     int
+	}{r, newChart(r.Departments), viNum(r.OfficeDayHours, 2), more})
 }

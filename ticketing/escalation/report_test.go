@@ -268,6 +268,26 @@ func TestDailyReportIsQueuedOncePerDay(t *testing.T) {
 	if len(ns) != 3 {
 		t.Fatalf("%d notifications: %v", len(ns), targets(ns))
 	}
+	// The e-mails' HTML part is the printable page of the same report.
+	r, err := e.Report(ctx, mar(5, 0, 0), mar(6, 0, 0), mar(6, 7, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page bytes.Buffer
+	if err := escalation.WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		switch {
+		case n.channel == "email" && !bytes.Equal(n.html, page.Bytes()):
+			t.Errorf("e-mail to %s: HTML part\n%s\nwant\n%s", n.target, n.html, page.Bytes())
+		case n.channel == "webhook" && n.html != nil:
+			t.Errorf("the webhook has an HTML part")
+		}
+	}
+	if !strings.Contains(page.String(), "Kỳ báo cáo: 05/03/2026") || !strings.Contains(page.String(), "Phản ánh quá hạn (3)") {
+		t.Errorf("the HTML part is not the report of 5 March:\n%s", page.String())
+	}
 	for _, n := range ns {
 		if n.event != "report.breaches" || !strings.HasPrefix(n.key, "report.breaches:2026-03-05:") {
 			t.Errorf("%s: event %s", n.key, n.event)

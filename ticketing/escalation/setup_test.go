@@ -177,7 +177,7 @@ func ptr[T any](v T) *T { return &v }
 // notification is an outbox row as the tests read it.
 type notification struct {
 	key, channel, target, secret, subject, event, stage, dept string
-	body                                                      []byte
+	body, html                                                []byte // html: nil when NULL
 	ticket                                                    *uuid.UUID
 	created                                                   time.Time
 }
@@ -185,7 +185,7 @@ type notification struct {
 func outbox(t *testing.T, pool *pgxpool.Pool) []notification {
 	t.Helper()
 	rows, err := pool.Query(ctx, `SELECT idempotency_key, channel, target, secret, subject, event, stage, department,
-		body, ticket_id, created_at FROM notifications ORDER BY created_at, idempotency_key`)
+		body, html, ticket_id, created_at FROM notifications ORDER BY created_at, idempotency_key`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func outbox(t *testing.T, pool *pgxpool.Pool) []notification {
 	for rows.Next() {
 		var n notification
 		if err := rows.Scan(&n.key, &n.channel, &n.target, &n.secret, &n.subject, &n.event, &n.stage, &n.dept,
-			&n.body, &n.ticket, &n.created); err != nil {
+			&n.body, &n.html, &n.ticket, &n.created); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, n)
