@@ -517,8 +517,16 @@ func bridgeSetupP99(h *hotline) (time.Duration, int, error) {
 	}
 	sort.Slice(buckets, func(i, j int) bool { return buckets[i].le < buckets[j].le })
 	total := buckets[len(buckets)-1].count
-	for _, b := range buckets {
+	for i, b := range buckets {
 		if b.count >= 0.99*total {
+			if math.IsInf(b.le, 1) {
+				// Above the largest bound: say so rather than print an overflowed duration.
+				if i == 0 {
+					return 0, int(total), errors.New("the bridge setup histogram has no finite bucket")
+				}
+				return 0, int(total), fmt.Errorf("p99 of the bridge setup is above the histogram's largest bound, %s",
+					time.Duration(buckets[i-1].le*float64(time.Second)))
+			}
 			return time.Duration(b.le * float64(time.Second)), int(total), nil
 		}
 	}
