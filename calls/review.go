@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -38,45 +36,41 @@ type ListedRecording struct {
 
 // ListRecordings returns a page of recordings newest first, and the cursor of the next page ("" at the end).
 func (s *Store) ListRecordings(ctx context.Context, f RecordingFilter) ([]ListedRecording, string, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	var w where
+	arg := w.arg
 	if !f.From.IsZero() {
-		where = append(where, "r.started_at >= "+arg(f.From))
+		w.and("r.started_at >= " + arg(f.From))
 	}
 	if !f.To.IsZero() {
-		where = append(where, "r.started_at < "+arg(f.To))
+		w.and("r.started_at < " + arg(f.To))
 	}
 	if f.Operator != "" {
-		where = append(where, "c.operator = "+arg(f.Operator))
+		w.and("c.operator = " + arg(f.Operator))
 	}
 	if f.Ticket != uuid.Nil {
-		where = append(where, "EXISTS (SELECT 1 FROM ticket_calls tc WHERE tc.call_id = c.id AND tc.ticket_id = "+arg(f.Ticket)+")")
+		w.and("EXISTS (SELECT 1 FROM ticket_calls tc WHERE tc.call_id = c.id AND tc.ticket_id = " + arg(f.Ticket) + ")")
 	}
 	if f.Field != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM ticket_calls tc JOIN tickets t ON t.id = tc.ticket_id WHERE tc.call_id = c.id AND t.field = "+arg(f.Field)+")")
+		w.and("EXISTS (SELECT 1 FROM ticket_calls tc JOIN tickets t ON t.id = tc.ticket_id WHERE tc.call_id = c.id AND t.field = " + arg(f.Field) + ")")
 	}
 	if f.MinDuration > 0 {
-		where = append(where, "r.duration_ms >= "+arg(f.MinDuration.Milliseconds()))
+		w.and("r.duration_ms >= " + arg(f.MinDuration.Milliseconds()))
 	}
 	if f.MaxDuration > 0 {
-		where = append(where, "r.duration_ms <= "+arg(f.MaxDuration.Milliseconds()))
+		w.and("r.duration_ms <= " + arg(f.MaxDuration.Milliseconds()))
 	}
 	if f.MinWait > 0 {
-		where = append(where, "c.queued_at IS NOT NULL AND coalesce(c.connected_at, c.ended_at) - c.queued_at >= "+arg(f.MinWait))
+		w.and("c.queued_at IS NOT NULL AND coalesce(c.connected_at, c.ended_at) - c.queued_at >= " + arg(f.MinWait))
 	}
 	if !f.IncludeDeleted {
-		where = append(where, "r.deleted_at IS NULL")
+		w.and("r.deleted_at IS NULL")
 	}
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return nil, "", err
 		}
-		where = append(where, fmt.Sprintf("(r.started_at, r.id) < (%s, %s)", arg(at), arg(id)))
+		w.and(fmt.Sprintf("(r.started_at, r.id) < (%s, %s)", arg(at), arg(id)))
 	}
 	q := `SELECT r.id, r.call_id, r.kind, r.path, r.started_at, r.duration_ms, r.bytes, r.sha256, r.repaired,
 		coalesce(c.operator, ''), c.caller,
@@ -85,11 +79,9 @@ func (s *Store) ListRecordings(ctx context.Context, f RecordingFilter) ([]Listed
 		(SELECT count(*) FROM recording_reviews v WHERE v.recording_id = r.id),
 		r.legal_hold, r.hold_reason, r.deleted_at, r.deleted_by, r.deleted_reason
 		FROM recordings r JOIN calls c ON c.id = r.call_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	q += w.String()
 	q += " ORDER BY r.started_at DESC, r.id DESC LIMIT " + arg(f.Limit+1)
-	rows, err := s.db.Query(ctx, q, args...)
+	rows, err := s.db.Query(ctx, q, w.args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list recordings: %w", err)
 	}

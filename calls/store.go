@@ -198,37 +198,31 @@ type Filter struct {
 
 // List returns a page of calls, newest first, and the cursor of the next page ("" on the last page).
 func (s *Store) List(ctx context.Context, f Filter) ([]Call, string, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	var w where
+	arg := w.arg
 	if !f.From.IsZero() {
-		where = append(where, "c.arrived_at >= "+arg(f.From))
+		w.and("c.arrived_at >= " + arg(f.From))
 	}
 	if !f.To.IsZero() {
-		where = append(where, "c.arrived_at < "+arg(f.To))
+		w.and("c.arrived_at < " + arg(f.To))
 	}
 	if f.Operator != "" {
-		where = append(where, "c.operator = "+arg(f.Operator))
+		w.and("c.operator = " + arg(f.Operator))
 	}
 	if f.Number != "" {
-		where = append(where, "c.caller_digits = "+arg(phone.National(f.Number)))
+		w.and("c.caller_digits = " + arg(phone.National(f.Number)))
 	}
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return nil, "", err
 		}
-		where = append(where, fmt.Sprintf("(c.arrived_at, c.id) < (%s, %s)", arg(at), arg(id)))
+		w.and(fmt.Sprintf("(c.arrived_at, c.id) < (%s, %s)", arg(at), arg(id)))
 	}
 	q := selectCall
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	q += w.String()
 	q += " ORDER BY c.arrived_at DESC, c.id DESC LIMIT " + arg(f.Limit+1)
-	rows, err := s.db.Query(ctx, q, args...)
+	rows, err := s.db.Query(ctx, q, w.args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list calls: %w", err)
 	}
