@@ -96,7 +96,7 @@ func serveSettings() *settings {
 	s.add("", "HOTLINE_CALLBACK_WAIT", "60s", "a caller who hangs up after waiting this long gets a callback ticket; 0s: never")
 	s.add("", "HOTLINE_VOICEMAIL_MAX", "2m", "the longest message a caller may leave")
 	s.add("", "HOTLINE_KEEPALIVE_EVERY", "30s", "how often registered phones get an OPTIONS keepalive")
-	s.add("", "HOTLINE_MENU", "", "keys of the greeting's menu: KEY=FIELD[:PRIORITY],… e.g. 1=antt:9,2=atgt")
+	s.add("", "HOTLINE_MENU", "", "keys of the greeting's menu: KEY=FIELD[:PRIORITY],… e.g. 1=antt:9,2=atgt (no PRIORITY: the field's, see hotline field set)")
 	s.add("", "HOTLINE_DEADLINE_RULE", "next_day", "how a ticket's term of N working days is counted: next_day (from the next working day, ends at closing time) or office_hours")
 	s.add("", "HOTLINE_OFFICE_HOURS", "07:30-11:30,13:30-17:00", "office hours of the working days, in Asia/Ho_Chi_Minh")
 	jobSettings(s)
@@ -240,7 +240,7 @@ func parseMenu(v string) (map[byte]callflow.MenuItem, error) {
 			return nil, fmt.Errorf("%q", part)
 		}
 		field, prio, hasPrio := strings.Cut(rest, ":")
-		item := callflow.MenuItem{Field: strings.TrimSpace(field)}
+		item := callflow.MenuItem{Field: strings.TrimSpace(field), Priority: callflow.FieldPriority}
 		if item.Field == "" || len(item.Field) > 64 {
 			return nil, fmt.Errorf("%q", part)
 		}

@@ -450,13 +450,16 @@ func TestStar8PicksUpTheLongestWaitingCaller(t *testing.T) {
 	}
 }
 
-// Two operators and five callers: served first by priority (the fourth caller presses 1, a field with
-// priority), then in order of arrival.
+// Two operators and five callers: served first by priority (the fourth caller presses 1, a field given
+// priority 9 with hotline field set), then in order of arrival.
 func TestFIFOAndPriority(t *testing.T) {
 	t.Parallel()
 	h := newInstance(t, pgtest.NewDatabase(t), shortGreeting(t), "HOTLINE_ANSWER_DELAY=0s", "HOTLINE_WRAP_UP=0s",
-		"HOTLINE_MENU=1=antt:9")
+		"HOTLINE_MENU=1=antt") // key 1: the field antt, with the priority the field has
 	h.start()
+	if code, _, errOut := h.cli("field", "set", "--code", "antt", "--priority", "9"); code != 0 {
+		t.Fatalf("field set: %s", errOut)
+	}
 	for _, ext := range []string{"1001", "1002"} {
 		h.addOperator(ext, "Điện thoại viên "+ext, "mat-khau-"+ext)
 		h.phone(sipptest.Operator{Ext: ext, Password: "mat-khau-" + ext, Talk: 4 * time.Second})

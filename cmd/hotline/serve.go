@@ -96,12 +96,19 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 		return err
 	}
 	engine.Start()
+	tickets := ticketpg.New(db.pool, cfg.Deadlines)
+	for key, item := range cfg.Menu {
+		if _, err := tickets.Field(ctx, item.Field); err != nil {
+			log.Warn("HOTLINE_MENU names a field that is not listed (see hotline field list)", "key", string(key), "field", item.Field)
+		}
+	}
 	registry := prometheus.NewRegistry()
 	flow := callflow.New(callflow.Config{
 		NodeID: cfg.NodeID, AnswerDelay: cfg.AnswerDelay, RingTimeout: cfg.RingTimeout, WrapUp: cfg.WrapUp,
 		AnnounceEvery: cfg.AnnounceEvery, MaxWait: cfg.MaxWait, CallbackWait: cfg.CallbackWait, VoicemailMax: cfg.VoicemailMax, Menu: cfg.Menu,
 		Prompts: sounds, Log: log, Metrics: callflow.NewMetrics(registry),
-	}, callflow.Parts{Journal: journal, Recordings: writer, Queue: desk, Dispatcher: dispatcher})
+	}, callflow.Parts{Journal: journal, Recordings: writer, Queue: desk, Dispatcher: dispatcher,
+		Fields: tickets})
 	sip, err := telephony.NewServer(telephony.Config{
 		Listen: cfg.SIP, PublicIP: cfg.PublicIP, MaxMessage: cfg.SIPMaxMessage, TCPIdle: cfg.SIPTCPIdle,
 		MaxTCPPerSource: cfg.SIPMaxTCPPerSrc, MaxCalls: cfg.MaxCalls, MaxCallsPerSource: cfg.MaxCallsPerSource,
@@ -118,7 +125,6 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("listen http %s: %w (set HOTLINE_HTTP_LISTEN to a free address)", cfg.HTTP, err)
 	}
-	tickets := ticketpg.New(db.pool, cfg.Deadlines)
 	cfg.Escalation.Log = log
 	esc, err := escalation.New(db.pool, cfg.Escalation)
 	if err != nil {

@@ -87,7 +87,8 @@ wait:
 	}
 
 	now := time.Now()
-	pos, err := f.queue.Enter(ctx, queuepg.Entry{CallID: c.ID, Node: f.cfg.NodeID, Field: item.Field, Priority: item.Priority}, now)
+	pos, err := f.queue.Enter(ctx, queuepg.Entry{CallID: c.ID, Node: f.cfg.NodeID, Field: item.Field,
+		Priority: f.priority(ctx, item, log)}, now)
 	if err != nil {
 		log.Error("cannot put the call in the line: the caller is asked to leave a message", "error", err)
 		f.voicemail(c, st, f.cfg.Prompts.AllBusy, log)
@@ -148,6 +149,22 @@ wait:
 			c.Play(media.NewPlayer(f.cfg.Prompts.Hold))
 		}
 	}
+}
+
+// priority is the place in the line of a caller who chose item: the menu's own priority, or the field's.
+func (f *Flow) priority(ctx context.Context, item MenuItem, log *slog.Logger) int {
+	if item.Priority != FieldPriority {
+		return item.Priority
+	}
+	if f.fields == nil || item.Field == "" {
+		return 0
+	}
+	fd, err := f.fields.Field(ctx, item.Field)
+	if err != nil {
+		log.Warn("the chosen field's priority is unknown: the caller waits with priority 0", "field", item.Field, "error", err)
+		return 0
+	}
+	return fd.Priority
 }
 
 // gaveUp flags a caller who hung up after waiting CallbackWait or longer for a callback (a ticket is made

@@ -18,6 +18,7 @@ import (
 	"hotline/telephony/media"
 	"hotline/telephony/prompts"
 	"hotline/telephony/sdp"
+	"hotline/ticketing"
 )
 
 // Config is the call flow's configuration.
@@ -47,7 +48,15 @@ type Config struct {
 // MenuItem is what a key of the greeting's menu chooses.
 type MenuItem struct {
 	Field    string
-	Priority int
+	Priority int // in the line, higher first; FieldPriority: the field's own (hotline field set --priority)
+}
+
+// FieldPriority in a MenuItem takes the priority the field has in the database when the caller chooses it.
+const FieldPriority = -1
+
+// Fields reads the fields' reference data (their queue priority).
+type Fields interface {
+	Field(ctx context.Context, code string) (ticketing.Field, error)
 }
 
 // Parts are the services a flow uses.
@@ -57,6 +66,7 @@ type Parts struct {
 	SIP        *telephony.Server // for calling operators' phones
 	Queue      *queuepg.Store
 	Dispatcher *queue.Dispatcher
+	Fields     Fields // nil: menu items without a priority get 0
 }
 
 // Flow runs calls.
@@ -64,6 +74,7 @@ type Flow struct {
 	cfg     Config
 	journal *calls.Journal
 	recs    *recordings.Writer
+	fields  Fields
 	sip     *telephony.Server
 	queue   *queuepg.Store
 	disp    *queue.Dispatcher
@@ -78,7 +89,7 @@ var _ telephony.Handler = (*Flow)(nil)
 // New returns a flow on parts. SIP may be set later with SetSIP (the SIP server needs the flow first).
 func New(cfg Config, p Parts) *Flow {
 	return &Flow{cfg: cfg, journal: p.Journal, recs: p.Recordings, sip: p.SIP, queue: p.Queue, disp: p.Dispatcher,
-		log: cfg.Log, pickups: map[uuid.UUID]*telephony.Call{}}
+		fields: p.Fields, log: cfg.Log, pickups: map[uuid.UUID]*telephony.Call{}}
 }
 
 // SetSIP gives the flow the SIP server it calls operators through.
