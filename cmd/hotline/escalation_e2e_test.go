@@ -100,6 +100,15 @@ func TestBreachNoticeAckAndReport(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
+	res, err = http.PostForm(page, url.Values{"note": {strings.Repeat("dài ", 600)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 422 || !strings.Contains(string(html), "Ghi chú quá dài") {
+		t.Errorf("a note too long: %d\n%s\nwant 422 saying so in Vietnamese", res.StatusCode, html)
+	}
 	if got := post(); got != 200 {
 		t.Errorf("POST the ack link: %d, want 200", got)
 	}

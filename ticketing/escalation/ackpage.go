@@ -38,6 +38,8 @@ func ackErrorText(err error) string {
 		return "Liên kết xác nhận này đã hết hạn. Vui lòng liên hệ Đường dây nóng."
 	case errors.Is(err, ErrBadLink):
 		return "Liên kết xác nhận không hợp lệ. Vui lòng mở đúng liên kết trong thông báo."
+	case errors.As(err, new(*ticketing.ValidationError)):
+		return fmt.Sprintf("Ghi chú quá dài: tối đa %d ký tự. Vui lòng rút gọn rồi xác nhận lại.", maxNote)
 	}
 	return "Không thể xác nhận lúc này. Vui lòng thử lại sau."
 }
