@@ -319,11 +319,12 @@ func (s *Store) GetRecording(ctx context.Context, id uuid.UUID) (Recording, erro
 }
 
 // Unticketed returns ended calls flagged for a callback (a voicemail, a caller who gave up after a long
-// wait) that no ticket is linked to yet, ended after since, oldest first, with their segments.
-func (s *Store) Unticketed(ctx context.Context, since time.Time, limit int) ([]Call, error) {
+// wait) that no ticket is linked to yet, ended after since, oldest first, with their segments; the calls
+// in skip are left out.
+func (s *Store) Unticketed(ctx context.Context, since time.Time, limit int, skip []uuid.UUID) ([]Call, error) {
 	rows, err := s.db.Query(ctx, selectCall+` WHERE c.callback AND c.ended_at IS NOT NULL AND c.ended_at >= $1
-		AND NOT EXISTS (SELECT 1 FROM ticket_calls tc WHERE tc.call_id = c.id)
-		ORDER BY c.ended_at LIMIT $2`, since, limit)
+		AND NOT EXISTS (SELECT 1 FROM ticket_calls tc WHERE tc.call_id = c.id) AND c.id <> ALL($3)
+		ORDER BY c.ended_at LIMIT $2`, since, limit, skip)
 	if err != nil {
 		return nil, fmt.Errorf("calls to call back: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -26,7 +27,13 @@ type callbacks struct {
 	calls   *calls.Store
 	tickets *ticketpg.Store
 	log     *slog.Logger
+	// failed holds the calls whose ticket could not be made (not for the database's sake), and when: they
+	// are tried again an hour later, so that they do not hold up the others meanwhile.
+	failed map[uuid.UUID]time.Time
 }
+
+// retryFailedAfter is how long a call whose callback ticket failed waits before it is tried again.
+const retryFailedAfter = time.Hour
 
 // callbacksLock is the advisory lock key of the sweep ("callback" in ASCII).
 const callbacksLock = 0x63616c6c6261636b
@@ -35,7 +42,7 @@ const callbacksLock = 0x63616c6c6261636b
 // the ticket is received when the call arrived.
 var hotlineActor = ticketing.Actor{Name: "hotline", Role: ticketing.RoleSupervisor}
 
-func (cb callbacks) run(ctx context.Context, every time.Duration) {
+func (cb *callbacks) run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -53,14 +60,25 @@ func (cb callbacks) run(ctx context.Context, every time.Duration) {
 }
 
 // sweep makes the tickets of the calls ended in the last 7 days that want one; it returns how many.
-func (cb callbacks) sweep(ctx context.Context, now time.Time) (int, error) {
+func (cb *callbacks) sweep(ctx context.Context, now time.Time) (int, error) {
 	made := 0
+	if cb.failed == nil {
+		cb.failed = map[uuid.UUID]time.Time{}
+	}
+	skip := make([]uuid.UUID, 0, len(cb.failed))
+	for id, at := range cb.failed {
+		if now.Sub(at) >= retryFailedAfter {
+			delete(cb.failed, id)
+			continue
+		}
+		skip = append(skip, id)
+	}
 	err := pgx.BeginFunc(ctx, cb.pool, func(tx pgx.Tx) error {
 		var mine bool
 		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, int64(callbacksLock)).Scan(&mine); err != nil || !mine {
 			return err // another node sweeps now
 		}
-		list, err := cb.calls.Unticketed(ctx, now.Add(-7*24*time.Hour), 100)
+		list, err := cb.calls.Unticketed(ctx, now.Add(-7*24*time.Hour), 100, skip)
 		if err != nil {
 			return err
 		}
@@ -70,8 +88,9 @@ func (cb callbacks) sweep(ctx context.Context, now time.Time) (int, error) {
 			case errors.Is(err, ticketing.ErrConflict):
 				// A ticket took the call meanwhile (an operator linked it): nothing to make.
 			case err != nil && ctx.Err() == nil && !databaseGone(err):
-				// This call alone: the others are not held up by it.
-				cb.log.Error("callback ticket not made for a call", "call_id", c.ID, "error", err)
+				// This call alone: the others are not held up by it; it is tried again in an hour.
+				cb.log.Error("callback ticket not made for a call; trying again in an hour", "call_id", c.ID, "error", err)
+				cb.failed[c.ID] = now
 			case err != nil:
 				return fmt.Errorf("call %s: %w", c.ID, err)
 			default:
@@ -83,7 +102,7 @@ func (cb callbacks) sweep(ctx context.Context, now time.Time) (int, error) {
 	return made, err
 }
 
-func (cb callbacks) ticket(ctx context.Context, c calls.Call, now time.Time) error {
+func (cb *callbacks) ticket(ctx context.Context, c calls.Call, now time.Time) error {
 	n := ticketing.NewTicket{Channel: ticketing.Hotline, Description: callbackText(c), CallID: &c.ID,
 		ReceivedAt: &c.ArrivedAt, Callback: true,
 		Reporter: &ticketing.Reporter{Name: c.CallerName, Phone: c.Caller}}

@@ -197,7 +197,7 @@ func runServe(ctx context.Context, s *settings, stdout, stderr io.Writer) error 
 	cbDone := make(chan struct{})
 	go func() {
 		defer close(cbDone)
-		callbacks{pool: db.pool, calls: store, tickets: tickets, log: log}.run(keepCtx, 5*time.Second)
+		(&callbacks{pool: db.pool, calls: store, tickets: tickets, log: log}).run(keepCtx, 5*time.Second)
 	}()
 	log.Info("hotline is answering", "node", cfg.NodeID, "sip", sip.Addrs(), "http", "http://"+ln.Addr().String(),
 		"recordings", recDir, "rtp_ports", fmt.Sprintf("%d-%d", cfg.RTPLow, cfg.RTPHigh))
