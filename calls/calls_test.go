@@ -13,7 +13,6 @@ import (
 
 	"hotline/calls"
 	"hotline/internal/pgtest"
-	"hotline/migrations"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -21,16 +20,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // setup returns a migrated database's pool.
 func setup(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	pool := pgtest.NewPool(t)
-	conn, err := pool.Acquire(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	if _, err := migrations.Up(context.Background(), conn.Conn()); err != nil {
-		t.Fatal(err)
-	}
-	return pool
+	return pgtest.NewMigratedPool(t)
 }
 
 func newCall(at time.Time, caller string) *calls.Call {

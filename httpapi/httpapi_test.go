@@ -24,7 +24,6 @@ import (
 	"hotline/httpapi"
 	"hotline/internal/pgtest"
 	"hotline/internal/tokens"
-	"hotline/migrations"
 	"hotline/notify"
 	"hotline/queue/queuepg"
 	"hotline/ticketing"
@@ -51,17 +50,10 @@ type fixture struct {
 
 func setup(t *testing.T, parts ...httpapi.Part) fixture {
 	t.Helper()
-	pool := pgtest.NewPool(t)
-	conn, err := pool.Acquire(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := migrations.Up(context.Background(), conn.Conn()); err != nil {
-		t.Fatal(err)
-	}
-	conn.Release()
+	pool := pgtest.NewMigratedPool(t)
 	store := calls.NewStore(pool)
 	f := fixture{store: store, pool: pool}
+	var err error
 	if f.admin, err = tokens.New(pool).Create(context.Background(), "admin", tokens.Admin, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 
 	"hotline/internal/pgtest"
 	"hotline/jobs"
-	"hotline/migrations"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -23,16 +22,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // setup returns a migrated database's pool.
 func setup(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	pool := pgtest.NewPool(t)
-	conn, err := pool.Acquire(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	if _, err := migrations.Up(context.Background(), conn.Conn()); err != nil {
-		t.Fatal(err)
-	}
-	return pool
+	return pgtest.NewMigratedPool(t)
 }
 
 // newScheduler returns a scheduler for node on pool, stopped at the end of the test.

@@ -16,7 +16,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"hotline/internal/pgtest"
-	"hotline/migrations"
 	"hotline/notify"
 )
 
@@ -25,16 +24,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // setup returns a migrated database's pool.
 func setup(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	pool := pgtest.NewPool(t)
-	conn, err := pool.Acquire(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	if _, err := migrations.Up(context.Background(), conn.Conn()); err != nil {
-		t.Fatal(err)
-	}
-	return pool
+	return pgtest.NewMigratedPool(t)
 }
 
 // t0 is the tests' clock: a Monday morning in Vietnam.

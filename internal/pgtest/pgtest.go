@@ -23,6 +23,7 @@ import (
 	"go.uber.org/goleak"
 
 	"hotline/internal/pgcluster"
+	"hotline/migrations"
 )
 
 // EnvURL names the environment variable with the URL of an existing server
@@ -93,6 +94,21 @@ func NewPool(t testing.TB) *pgxpool.Pool {
 	}
 	// Registered after the drop, so it runs before it.
 	t.Cleanup(pool.Close)
+	return pool
+}
+
+// NewMigratedPool is NewPool on a database with every migration applied: the schema the stores expect.
+func NewMigratedPool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	pool := NewPool(t)
+	conn, err := pool.Acquire(context.Background())
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	defer conn.Release()
+	if _, err := migrations.Up(context.Background(), conn.Conn()); err != nil {
+		t.Fatalf("pgtest: migrate: %v", err)
+	}
 	return pool
 }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"hotline/internal/pgtest"
-	"hotline/migrations"
 	"hotline/queue"
 	"hotline/queue/queuepg"
 )
@@ -18,17 +17,9 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // An operator made available through one store is heard by another node's listener.
 func TestListenHearsOperatorsBecomingAvailable(t *testing.T) {
 	t.Parallel()
-	pool := pgtest.NewPool(t)
+	pool := pgtest.NewMigratedPool(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := migrations.Up(ctx, conn.Conn()); err != nil {
-		t.Fatal(err)
-	}
-	conn.Release()
 	node1, node2 := queuepg.New(pool), queuepg.New(pool)
 	if err := node1.AddOperator(ctx, "1001", "Lan", "secret-1001", "hotline", time.Now()); err != nil {
 		t.Fatal(err)

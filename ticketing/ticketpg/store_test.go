@@ -18,7 +18,6 @@ import (
 
 	"hotline/internal/pgtest"
 	"hotline/internal/phone"
-	"hotline/migrations"
 	"hotline/ticketing"
 	"hotline/ticketing/ticketpg"
 )
@@ -48,17 +47,8 @@ type env struct {
 
 func setup(t testing.TB) *env {
 	t.Helper()
-	pool := pgtest.NewPool(t)
-	ctx := context.Background()
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	if _, err := migrations.Up(ctx, conn.Conn()); err != nil {
-		t.Fatal(err)
-	}
-	return &env{t: t, ctx: ctx, pool: pool, store: ticketpg.New(pool, ticketing.Deadlines{})}
+	pool := pgtest.NewMigratedPool(t)
+	return &env{t: t, ctx: context.Background(), pool: pool, store: ticketpg.New(pool, ticketing.Deadlines{})}
 }
 
 func (e *env) exec(sql string, args ...any) {
