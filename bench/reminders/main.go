@@ -16,16 +16,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"runtime/pprof"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"hotline/internal/pgcluster"
-	"hotline/migrations"
+	"hotline/bench/internal/benchdb"
 	"hotline/ticketing"
 	"hotline/ticketing/escalation"
 )
@@ -57,34 +54,12 @@ var fields = []string{"antt", "atgt", "ttdt", "xd", "vsmt", "dd", "htdt", "attp"
 
 func run(n, days int, url string) error {
 	ctx := context.Background()
-	if url == "" {
-		dir, err := os.MkdirTemp("", "hotline-bench-reminders-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		fmt.Println("reminders: starting a private PostgreSQL cluster...")
-		c, err := pgcluster.Open(ctx, dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			return err
-		}
-		defer c.Close(context.Background())
-		url = c.URL()
-	}
-	pool, err := pgxpool.New(ctx, url)
+	db, err := benchdb.Open(ctx, "reminders", url, 0)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = migrations.Up(ctx, conn.Conn())
-	conn.Release()
-	if err != nil {
-		return err
-	}
+	defer db.Close()
+	pool := db.Pool
 	if err := fill(ctx, pool, n, days); err != nil {
 		return err
 	}

@@ -14,8 +14,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -25,8 +23,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"hotline/internal/pgcluster"
-	"hotline/migrations"
+	"hotline/bench/internal/benchdb"
 	"hotline/ticketing"
 	"hotline/ticketing/ticketpg"
 )
@@ -66,39 +63,12 @@ var fields = []string{"antt", "atgt", "ttdt", "xd", "vsmt", "dd", "htdt", "attp"
 
 func run(n, creates, workers, pages int, url string) error {
 	ctx := context.Background()
-	if url == "" {
-		dir, err := os.MkdirTemp("", "hotline-bench-tickets-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		fmt.Println("tickets: starting a private PostgreSQL cluster...")
-		c, err := pgcluster.Open(ctx, dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			return err
-		}
-		defer c.Close(context.Background())
-		url = c.URL()
-	}
-	cfg, err := pgxpool.ParseConfig(url)
+	db, err := benchdb.Open(ctx, "tickets", url, workers+2)
 	if err != nil {
 		return err
 	}
-	cfg.MaxConns = int32(workers + 2)
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = migrations.Up(ctx, conn.Conn())
-	conn.Release()
-	if err != nil {
-		return err
-	}
+	defer db.Close()
+	pool := db.Pool
 	if err := fill(ctx, pool, n); err != nil {
 		return err
 	}
