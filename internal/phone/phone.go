@@ -27,15 +27,26 @@ func National(s string) string {
 	n := b.String()
 	switch {
 	case strings.HasPrefix(n, "+84"):
-		return "0" + n[3:]
+		return subscriber(n, n[3:])
 	case strings.HasPrefix(n, "0084"):
-		return "0" + n[4:]
-	case strings.HasPrefix(n, "84") && (len(n) == 11 || len(n) == 12):
+		return subscriber(n, n[4:])
+	case strings.HasPrefix(n, "84") && (len(n) == 11 || len(n) == 12) && n[2] != '0':
 		// 84 followed by a 9- or 10-digit subscriber number: E.164 without its plus. National numbers
 		// start with 0, so no national number is mistaken for this.
 		return "0" + n[2:]
 	}
 	return n
+}
+
+// subscriber writes the number after the country code 84 in national form. A written "(0)" after the code
+// ("+84 (0)912…") is dropped; a subscriber number never starts with 0, so after that anything starting
+// with 0 is not Vietnamese and n is kept as written (which keeps National(National(s)) == National(s)).
+func subscriber(n, rest string) string {
+	rest = strings.TrimPrefix(rest, "0")
+	if strings.HasPrefix(rest, "0") {
+		return n
+	}
+	return "0" + rest
 }
 
 // Mask hides the middle of a number as written, keeping its first four and last three characters:
