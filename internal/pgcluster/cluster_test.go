@@ -12,6 +12,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -125,7 +126,7 @@ func TestDataSurvivesRestart(t *testing.T) {
 	exec1(t, ctx, c.URL(), "CREATE TABLE kept (v text)")
 	exec1(t, ctx, c.URL(), "INSERT INTO kept VALUES ('before restart')")
 	mustClose(t, ctx, c)
-	if left := serverProcesses(c.l.pg); len(left) > 0 {
+	if left := serverProcessesAfterStop(c.l.pg); len(left) > 0 {
 		t.Fatalf("server processes %v still run after Close", left)
 	}
 
@@ -187,7 +188,7 @@ func TestSeveralUsersShareOneServer(t *testing.T) {
 	}
 
 	mustClose(t, ctx, second)
-	if left := serverProcesses(second.l.pg); len(left) > 0 {
+	if left := serverProcessesAfterStop(second.l.pg); len(left) > 0 {
 		t.Errorf("server processes %v still run after the last Close", left)
 	}
 	if _, err := os.Stat(filepath.Join(second.l.pg, pidFileName)); !errors.Is(err, os.ErrNotExist) {
@@ -440,4 +441,15 @@ func ExampleOpen() {
 		return
 	}
 	defer conn.Close(ctx)
+}
+
+// serverProcessesAfterStop returns the server processes still running in pgDir 5 s after a stop: pg_ctl
+// returns once the postmaster removed its pid file, a moment before the processes are gone.
+func serverProcessesAfterStop(pgDir string) []int {
+	left := serverProcesses(pgDir)
+	for deadline := time.Now().Add(5 * time.Second); len(left) > 0 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		left = serverProcesses(pgDir)
+	}
+	return left
 }

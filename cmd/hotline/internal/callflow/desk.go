@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/netip"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -50,8 +49,9 @@ func bg() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 10*time.Second)
 }
 
-// desk runs an answered call from the greeting until it is over or left to the caller to hang up.
-func (f *Flow) desk(c *telephony.Call, st *story, log *slog.Logger) {
+// desk runs an answered call from the greeting (playing since the answer; greeted closes at its end) until
+// it is over or left to the caller to hang up.
+func (f *Flow) desk(c *telephony.Call, st *story, greeted <-chan struct{}, log *slog.Logger) {
 	ctx := c.Context()
 	sess := c.Session()
 	keys := make(chan byte, 8)
@@ -61,9 +61,6 @@ func (f *Flow) desk(c *telephony.Call, st *story, log *slog.Logger) {
 		default:
 		}
 	})
-	greeted := make(chan struct{})
-	var once sync.Once
-	c.Play(media.NewPlayer(f.cfg.Prompts.Hold, f.cfg.Prompts.Greeting).OnDone(func() { once.Do(func() { close(greeted) }) }))
 	var item MenuItem
 wait:
 	for {

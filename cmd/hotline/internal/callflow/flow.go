@@ -133,7 +133,12 @@ func (f *Flow) HandleCall(c *telephony.Call) {
 		// The citizen is answered even when the disk refuses the recording; the desk must hear of it.
 		log.Error("call answered without recording: cannot create the recording file", "error", err)
 	}
-	params := telephony.AnswerParams{Player: media.NewPlayer(f.cfg.Prompts.Hold, f.cfg.Prompts.Greeting)}
+	// The greeting starts with the answer, once: desk learns its end from greeted rather than playing it
+	// again (which restarted it when a frame went out in between).
+	greeted := make(chan struct{})
+	var once sync.Once
+	params := telephony.AnswerParams{Player: media.NewPlayer(f.cfg.Prompts.Hold, f.cfg.Prompts.Greeting).
+		OnDone(func() { once.Do(func() { close(greeted) }) })}
 	if recorder != nil {
 		params.Recorder = tee{recorder}
 	}
@@ -155,7 +160,7 @@ func (f *Flow) HandleCall(c *telephony.Call) {
 	st.begin("greeting", "")
 	f.journal.Put(rec)
 
-	f.desk(c, st, log)
+	f.desk(c, st, greeted, log)
 
 	<-c.Context().Done()
 	cause := context.Cause(c.Context())
